@@ -1,0 +1,28 @@
+// Lint is part of `npm test`. The import rules enforce DESIGN.md's one-way arrows between folders.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const layer = (files, forbidden, why) => ({
+  files,
+  rules: {
+    'no-restricted-imports': ['error', { patterns: forbidden.map((group) => ({ group: [group], message: why })) }],
+  },
+});
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'test/artifacts/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', URL: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      eqeqeq: ['error', 'always', { null: 'ignore' }],
+    },
+  },
+  layer(['properties/**'], ['**/monitor/**', '**/adapters/**', '**/instrumentation/**', '**/examples/**', 'kafkajs'], 'properties/ imports nothing of ours (DESIGN.md, Layout)'),
+  layer(['instrumentation/**'], ['**/monitor/**', '**/adapters/**', '**/properties/**', '**/examples/**'], 'instrumentation/ imports nothing of ours but the format'),
+  layer(['monitor/**'], ['**/adapters/**', '**/examples/**', 'kafkajs'], 'monitor/ knows nothing of kafkajs or the adapters (DESIGN.md, Layout)'),
+);

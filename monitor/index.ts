@@ -1,0 +1,16 @@
+// Public surface of monitor/: decoding, causal ordering, diagnostics, the CLI's commands.
+export { decodeEvent, describeFound } from './decode-event.ts';
+export { contentDigest } from './content-digest.ts';
+export { DEFAULT_LIMITS } from './format-limits.ts';
+export type { FormatLimits } from './format-limits.ts';
+export { causalOrder, DEFAULT_DEDUP_WINDOW, DEFAULT_MAX_HELD } from './causal-order.ts';
+export type { CausalOrderOptions } from './causal-order.ts';
+export { deliversBefore } from './causal-holdback.ts';
+export { SpecwatchError } from './errors.ts';
+export type { SpecwatchErrorCode, SpecwatchErrorOptions } from './errors.ts';
+export { describeDiagnostic, describeOrigin } from './describe-diagnostic.ts';
+export { OrderTally } from './order-tally.ts';
+export type {
+  ConflictDiagnostic, DecodedItem, DeliveredEvent, Diagnostic, DuplicateDiagnostic, EventRef, GapCause, GapDiagnostic,
+  LateDiagnostic, MalformedDiagnostic, OrderedItem, Origin, ReceivedEvent,
+} from './trace-items.ts';

@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+    // Property tests print their seed on failure; CI can raise the run count with FC_NUM_RUNS.
+    reporters: ['default'],
+  },
+});
