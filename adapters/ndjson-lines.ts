@@ -6,7 +6,9 @@ export type NdjsonLine =
   | { readonly line: number; readonly text: string }
   | { readonly line: number; readonly text?: undefined; readonly oversizeUnits: number };
 
-const isBlank = (text: string): boolean => text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim().length === 0);
+// Only a line that starts with whitespace can be blank; trim() has the final word.
+const mayBeBlank = (code: number): boolean => code <= 32 || code === 0xa0 || code === 0xfeff || code >= 0x1680;
+const isBlank = (text: string): boolean => text.length === 0 || (mayBeBlank(text.charCodeAt(0)) && text.trim().length === 0);
 
 export class NdjsonLineSplitter {
   private carry = '';

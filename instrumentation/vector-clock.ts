@@ -6,7 +6,8 @@ export type VectorClock = Readonly<Record<string, number>>;
 
 export type ClockOrder = 'before' | 'after' | 'equal' | 'concurrent';
 
-const entry = (clock: VectorClock, proc: string): number => clock[proc] ?? 0;
+// Own entries only: a process may be called "constructor" or "__proto__".
+const entry = (clock: VectorClock, proc: string): number => (Object.hasOwn(clock, proc) ? clock[proc]! : 0);
 
 /** `a ≤ b` component-wise. */
 export function clockLessOrEqual(a: VectorClock, b: VectorClock): boolean {
@@ -39,7 +40,7 @@ export function mergeClocks(a: VectorClock, b: VectorClock): Record<string, numb
   const merged: Record<string, number> = { ...a };
   for (const proc in b) {
     const theirs = entry(b, proc);
-    if (theirs > (merged[proc] ?? 0)) merged[proc] = theirs;
+    if (theirs > entry(merged, proc)) Object.defineProperty(merged, proc, { value: theirs, enumerable: true, writable: true, configurable: true });
   }
   return merged;
 }

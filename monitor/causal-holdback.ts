@@ -1,4 +1,5 @@
 import { eventName, type SpecEvent, type VectorClock } from '../instrumentation/index.ts';
+import { contentDigest } from './content-digest.ts';
 import { MinHeap } from './ready-queue.ts';
 import type { EventRef, GapCause, OrderedItem, ReceivedEvent } from './trace-items.ts';
 
@@ -20,6 +21,8 @@ export interface HeldEvent {
   state: 'pending' | 'ready' | 'settled' | 'superseded';
   /** While pending at the head of its line: the seq of the other line it waits for. */
   needSeq: number;
+  /** Content digests of conflicting copies already rejected: another such copy is a duplicate. */
+  rejected?: number[];
 }
 
 /** What the holdback knows of one process incarnation. */
@@ -34,25 +37,10 @@ class ProcessLine {
   waiters: HeldEvent[] = [];
   readonly lost: Array<readonly [number, number]> = [];
   firstLost = Infinity;
-  /** Ring of digests of recently settled seqs, to tell a duplicate from a conflict. */
-  private ringSeqs = new Float64Array(0);
-  private ringDigests = new Float64Array(0);
+  /** Recently settled events (bounded by the holdback's window), to tell duplicates from conflicts. */
+  readonly recent = new Map<number, ReceivedEvent>();
 
-  constructor(readonly proc: string, private readonly window: number) {}
-
-  remember(seq: number, digest: number): void {
-    if (this.window === 0) return;
-    if (this.ringSeqs.length < this.window && seq > this.ringSeqs.length) this.grow();
-    const slot = seq % this.ringSeqs.length;
-    this.ringSeqs[slot] = seq;
-    this.ringDigests[slot] = digest;
-  }
-
-  recall(seq: number): number | undefined {
-    if (this.ringSeqs.length === 0) return undefined;
-    const slot = seq % this.ringSeqs.length;
-    return this.ringSeqs[slot] === seq ? this.ringDigests[slot] : undefined;
-  }
+  constructor(readonly proc: string) {}
 
   isLost(seq: number): boolean {
     return seq >= this.firstLost && this.lost.some(([from, to]) => seq >= from && seq <= to);
@@ -64,21 +52,6 @@ class ProcessLine {
     let first: number | undefined;
     for (const seq of this.pending.keys()) if (first === undefined || seq < first) first = seq;
     return first;
-  }
-
-  private grow(): void {
-    const size = Math.min(this.window, Math.max(16, this.ringSeqs.length * 2));
-    const seqs = new Float64Array(size);
-    const digests = new Float64Array(size);
-    for (let i = 0; i < this.ringSeqs.length; i++) {
-      const seq = this.ringSeqs[i]!;
-      if (seq > 0) {
-        seqs[seq % size] = seq;
-        digests[seq % size] = this.ringDigests[i]!;
-      }
-    }
-    this.ringSeqs = seqs;
-    this.ringDigests = digests;
   }
 }
 
@@ -100,12 +73,19 @@ export class CausalHoldback {
   private readonly lines = new Map<string, ProcessLine>();
   private readonly ready = new MinHeap<HeldEvent>((a, b) => deliversBefore(a.received, b.received));
   private anyLost = false;
+  /** Ring of the last `dedupWindow` settled events, oldest first from `recentNext`. */
+  private readonly recentLines: Array<ProcessLine | undefined>;
+  private readonly recentSeqs: Float64Array;
+  private recentNext = 0;
   /** Events held (pending or ready). */
   heldCount = 0;
   /** Events ready to deliver. */
   readyCount = 0;
 
-  constructor(private readonly dedupWindow: number) {}
+  constructor(dedupWindow: number) {
+    this.recentLines = new Array<ProcessLine | undefined>(dedupWindow);
+    this.recentSeqs = new Float64Array(dedupWindow);
+  }
 
   /** Takes one arriving event; returns the held entry, or undefined if it was judged a repeat. */
   arrive(received: ReceivedEvent, now: number, emit: Emit): HeldEvent | undefined {
@@ -165,6 +145,7 @@ export class CausalHoldback {
 
   clear(): void {
     this.lines.clear();
+    this.recentLines.fill(undefined);
     this.ready.clear();
     this.heldCount = 0;
     this.readyCount = 0;
@@ -173,7 +154,7 @@ export class CausalHoldback {
   private line(proc: string): ProcessLine {
     let line = this.lines.get(proc);
     if (line === undefined) {
-      line = new ProcessLine(proc, this.dedupWindow);
+      line = new ProcessLine(proc);
       this.lines.set(proc, line);
     }
     return line;
@@ -205,7 +186,7 @@ export class CausalHoldback {
   }
 
   private deliver(entry: HeldEvent, emit: Emit): void {
-    const { event, origin, digest } = entry.received;
+    const { event, origin } = entry.received;
     const line = this.lines.get(event.proc)!;
     this.settle(line, entry);
     const regression = line.lastClock === undefined ? undefined : regressionOf(line.lastClock, event.vc);
@@ -220,8 +201,20 @@ export class CausalHoldback {
       line.lastDelivered = event.seq;
       emit({ type: 'delivered', event, origin, afterGap: this.anyLost && this.pastTouchesLost(event.vc) });
     }
-    line.remember(event.seq, digest);
+    this.remember(line, entry.received);
     this.advance(line);
+  }
+
+  /** Keeps a settled event for comparison with later copies, evicting the oldest kept. */
+  private remember(line: ProcessLine, received: ReceivedEvent): void {
+    const slots = this.recentLines.length;
+    if (slots === 0) return;
+    const slot = this.recentNext;
+    this.recentLines[slot]?.recent.delete(this.recentSeqs[slot]!);
+    this.recentLines[slot] = line;
+    this.recentSeqs[slot] = received.event.seq;
+    line.recent.set(received.event.seq, received);
+    this.recentNext = slot + 1 === slots ? 0 : slot + 1;
   }
 
   private settle(line: ProcessLine, entry: HeldEvent): void {
@@ -319,7 +312,7 @@ export class CausalHoldback {
   }
 
   private rejectCycle(entry: HeldEvent, waitsFor: HeldEvent, emit: Emit): void {
-    const { event, origin, digest } = entry.received;
+    const { event, origin } = entry.received;
     const line = this.lines.get(event.proc)!;
     const other = waitsFor.received.event;
     this.settle(line, entry);
@@ -328,7 +321,7 @@ export class CausalHoldback {
       expected: 'a causal past that does not contain the event itself',
       got: `a clock cycle: it waits for ${eventName(other.proc, other.seq)}, which waits for it`,
     });
-    line.remember(event.seq, digest);
+    this.remember(line, entry.received);
     this.advance(line);
   }
 
@@ -339,11 +332,11 @@ export class CausalHoldback {
       emit({ type: 'diagnostic', kind: 'late', proc, seq, origin });
       return;
     }
-    const digest = line.recall(seq);
-    if (digest === undefined || digest === received.digest) {
-      emit({ type: 'diagnostic', kind: 'duplicate', proc, seq, origin, compared: digest !== undefined });
+    const kept = line.recent.get(seq);
+    if (kept === undefined || contentDigest(kept.event) === contentDigest(received.event)) {
+      emit({ type: 'diagnostic', kind: 'duplicate', proc, seq, origin, compared: kept !== undefined });
     } else {
-      emit({ type: 'diagnostic', kind: 'conflict', proc, seq, kept: undefined, rejected: origin, fields: [] });
+      emit({ type: 'diagnostic', kind: 'conflict', proc, seq, kept: kept.origin, rejected: origin, fields: differingFields(kept.event, received.event) });
     }
   }
 
@@ -353,18 +346,24 @@ export class CausalHoldback {
    */
   private judgeHeldRepeat(line: ProcessLine, held: HeldEvent, received: ReceivedEvent, now: number, emit: Emit): HeldEvent | undefined {
     const { proc, seq } = received.event;
-    if (held.received.digest === received.digest) {
+    const heldDigest = contentDigest(held.received.event);
+    const newDigest = contentDigest(received.event);
+    if (heldDigest === newDigest || held.rejected?.includes(newDigest) === true) {
       emit({ type: 'diagnostic', kind: 'duplicate', proc, seq, origin: received.origin, compared: true });
       return undefined;
     }
     const fields = differingFields(held.received.event, received.event);
-    const keepNew = received.digest < held.received.digest;
+    const keepNew = newDigest < heldDigest;
     const [kept, rejected] = keepNew ? [received, held.received] : [held.received, received];
     emit({ type: 'diagnostic', kind: 'conflict', proc, seq, kept: kept.origin, rejected: rejected.origin, fields });
-    if (!keepNew) return undefined;
+    const rejectedDigests = [...(held.rejected ?? []), keepNew ? heldDigest : newDigest];
+    if (!keepNew) {
+      held.rejected = rejectedDigests;
+      return undefined;
+    }
     if (held.state === 'ready') this.readyCount--;
     held.state = 'superseded';
-    const entry: HeldEvent = { received, arrivedAt: now, state: 'pending', needSeq: 0 };
+    const entry: HeldEvent = { received, arrivedAt: now, state: 'pending', needSeq: 0, rejected: rejectedDigests };
     line.pending.set(seq, entry);
     if (seq === line.settled + 1) this.promote(entry);
     return entry;
@@ -374,7 +373,7 @@ export class CausalHoldback {
 function regressionOf(before: VectorClock, now: VectorClock): { proc: string; before: number; now: number } | undefined {
   for (const proc in before) {
     const was = before[proc]!;
-    const is = now[proc] ?? 0;
+    const is = Object.hasOwn(now, proc) ? now[proc]! : 0;
     if (is < was) return { proc, before: was, now: is };
   }
   return undefined;

@@ -13,14 +13,14 @@ export interface CausalOrderOptions {
   readonly settle?: number;
   /** Longest (ms) any event is held; then it is released, missing predecessors reported as a gap. */
   readonly holdTimeout?: number;
-  /** Settled events per incarnation whose digest is kept, to tell duplicates from conflicts. */
+  /** Settled events kept (all incarnations together) to tell a late duplicate from a conflict. */
   readonly dedupWindow?: number;
   /** Drives `settle` and `holdTimeout`; a `TestScheduler` in marble tests. */
   readonly scheduler?: SchedulerLike;
 }
 
 export const DEFAULT_MAX_HELD = 100_000;
-export const DEFAULT_DEDUP_WINDOW = 1024;
+export const DEFAULT_DEDUP_WINDOW = 4096;
 
 function checkOption(name: string, value: number, min: number): number {
   if (!(value >= min)) throw new RangeError(`causalOrder: ${name} must be a number ≥ ${min}, got ${value}`);

@@ -26,7 +26,7 @@ function feedValue(value: unknown): void {
       feedString(value);
       return;
     case 'number':
-      numberBits[0] = value;
+      numberBits[0] = value + 0; // -0 and 0 are the same JSON number
       feed(2);
       feed(numberWords[0]!);
       feed(numberWords[1]!);

@@ -1,5 +1,4 @@
 import { FORMAT_VERSION, type SpecEvent } from '../instrumentation/index.ts';
-import { contentDigest } from './content-digest.ts';
 import { DEFAULT_LIMITS, type FormatLimits } from './format-limits.ts';
 import type { DecodedItem, MalformedDiagnostic, Origin } from './trace-items.ts';
 
@@ -26,10 +25,10 @@ export function describeFound(value: unknown): string {
   }
 }
 
-function utf8Length(text: string, limit: number): number {
+function overLimit(text: string, limit: number): boolean {
   // Bytes ≥ UTF-16 units, and ≤ 3 × units: the exact count is needed only in between.
-  if (text.length > limit || text.length * 3 <= limit) return text.length;
-  return Buffer.byteLength(text, 'utf8');
+  if (text.length > limit) return true;
+  return text.length * 3 > limit && Buffer.byteLength(text, 'utf8') > limit;
 }
 
 const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
@@ -41,16 +40,15 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
  * rule of the format. Never throws: bad input becomes a `malformed` diagnostic naming the field.
  */
 export function decodeEvent(text: string, origin: Origin, limits: FormatLimits = DEFAULT_LIMITS): DecodedItem {
-  let proc: string | undefined;
-  let seq: number | undefined;
+  // Filled in as soon as valid, so later rejections can name the event.
+  const identity: { proc?: string; seq?: number } = {};
   const reject = (field: string, expected: string, got: string): MalformedDiagnostic => ({
-    type: 'diagnostic', kind: 'malformed', origin, field, expected, got,
-    ...(proc === undefined ? {} : { proc }),
-    ...(seq === undefined ? {} : { seq }),
+    type: 'diagnostic', kind: 'malformed', origin, field, expected, got, ...identity,
   });
 
-  const bytes = utf8Length(text, limits.maxEventBytes);
-  if (bytes > limits.maxEventBytes) return reject('(event)', `at most ${limits.maxEventBytes} bytes`, `${bytes} bytes`);
+  if (overLimit(text, limits.maxEventBytes)) {
+    return reject('(event)', `at most ${limits.maxEventBytes} bytes`, `${Buffer.byteLength(text, 'utf8')} bytes`);
+  }
 
   let parsed: unknown;
   try {
@@ -68,9 +66,11 @@ export function decodeEvent(text: string, origin: Origin, limits: FormatLimits =
   if (typeof raw.proc !== 'string' || raw.proc.length === 0 || raw.proc.length > limits.maxProcLength) {
     return reject('proc', `a non-empty string of at most ${limits.maxProcLength} chars`, describeFound(raw.proc));
   }
-  proc = raw.proc;
+  const proc = raw.proc;
+  identity.proc = proc;
   if (!isCount(raw.seq) || raw.seq < 1) return reject('seq', 'a positive integer', describeFound(raw.seq));
-  seq = raw.seq;
+  const seq = raw.seq;
+  identity.seq = seq;
 
   const vc = raw.vc;
   if (!isPlainObject(vc)) return reject('vc', 'an object from process to count', describeFound(vc));
@@ -113,5 +113,5 @@ export function decodeEvent(text: string, origin: Origin, limits: FormatLimits =
     }
   }
   const event = raw as unknown as SpecEvent;
-  return { type: 'event', event, origin, clockSum: sum, digest: contentDigest(event) };
+  return { type: 'event', event, origin, clockSum: sum };
 }

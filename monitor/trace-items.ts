@@ -16,8 +16,6 @@ export interface ReceivedEvent {
   readonly origin: Origin;
   /** Sum of the vector clock: the size of the causal past; the first part of the ordering key. */
   readonly clockSum: number;
-  /** Digest of the whole content, key order aside: tells a duplicate from a conflict. */
-  readonly digest: number;
 }
 
 /** An event released by causal ordering, every causal predecessor before it. */

@@ -1,0 +1,29 @@
+import { createWriteStream, existsSync, mkdirSync, renameSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { generateTrace, type TraceShape } from '../../examples/index.ts';
+import { encodeEvent } from '../../instrumentation/index.ts';
+
+export const CACHE_DIR = process.env.SPECWATCH_CACHE ?? join(homedir(), '.cache', 'specwatch', 'bench');
+
+/** A generated trace on disk, made once and reused (the generator is seeded, so it is the same file). */
+export async function benchTrace(shape: TraceShape): Promise<string> {
+  mkdirSync(CACHE_DIR, { recursive: true });
+  const path = join(CACHE_DIR, `trace-p${shape.processes}-n${shape.events}-m${shape.messageProbability}-s${shape.seed}.ndjson`);
+  if (existsSync(path)) return path;
+  process.stderr.write(`bench: generating ${shape.events.toLocaleString('en-US')} events into ${path}\n`);
+  const partial = `${path}.partial`;
+  const out = createWriteStream(partial);
+  let batch: string[] = [];
+  for (const event of generateTrace(shape)) {
+    batch.push(encodeEvent(event));
+    if (batch.length === 10_000) {
+      if (!out.write(`${batch.join('\n')}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+      batch = [];
+    }
+  }
+  out.write(batch.length > 0 ? `${batch.join('\n')}\n` : '');
+  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  renameSync(partial, path);
+  return path;
+}

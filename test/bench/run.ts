@@ -1,0 +1,69 @@
+// `npm run bench`: runs every stage several times, each in a fresh process, and prints one JSON
+// report with medians and ratios against decode-only measured in the same run.
+// Options: --runs N (default 3), --events N (default 1000000), --stages a,b,c
+import { execFileSync } from 'node:child_process';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { benchTrace } from './bench-trace.ts';
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, events: { type: 'string', default: '1000000' }, stages: { type: 'string' } } });
+const runs = Number(values.runs);
+const events = Number(values.events);
+const STAGE = fileURLToPath(new URL('./stage.ts', import.meta.url));
+
+interface StageRun {
+  readonly events: number;
+  readonly seconds: number;
+  readonly eventsPerSecond: number;
+  readonly peakRssMB: number;
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const round = (x: number, digits = 3): number => Number(x.toPrecision(digits));
+
+function measure(stage: string, path: string) {
+  const samples: StageRun[] = [];
+  for (let i = 0; i < runs; i++) {
+    process.stderr.write(`bench: ${stage} run ${i + 1}/${runs}\n`);
+    const out = execFileSync(process.execPath, ['--import', 'tsx', STAGE, stage, path], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    samples.push(JSON.parse(out) as StageRun);
+  }
+  return {
+    events: samples[0]!.events,
+    eventsPerSecond: Math.round(median(samples.map((s) => s.eventsPerSecond))),
+    peakRssMB: round(median(samples.map((s) => s.peakRssMB))),
+    runsEventsPerSecond: samples.map((s) => Math.round(s.eventsPerSecond)),
+  };
+}
+
+const shape = { processes: 16, events, messageProbability: 0.3, seed: 1 };
+const path = await benchTrace(shape);
+const quarter = await benchTrace({ ...shape, events: Math.round(events / 4) });
+const wanted = values.stages?.split(',') ?? ['decode-only', 'decode-validate', 'order', 'order-live', 'order-cli'];
+
+const results: Record<string, ReturnType<typeof measure>> = {};
+for (const stage of wanted) results[stage] = measure(stage, path);
+const orderQuarter = wanted.includes('order') ? measure('order', quarter) : undefined;
+
+const base = results['decode-only']?.eventsPerSecond;
+const ratio = (stage: string) => (base === undefined || results[stage] === undefined ? undefined : round(results[stage]!.eventsPerSecond / base));
+const report = {
+  machine: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model },
+  trace: { ...shape, file: path },
+  runs,
+  stages: results,
+  ratiosToDecodeOnly: Object.fromEntries(wanted.map((s) => [s, ratio(s)])),
+  memory: orderQuarter === undefined ? undefined : {
+    orderPeakRssMB: { [`${Math.round(events / 4)} events`]: orderQuarter.peakRssMB, [`${events} events`]: results.order!.peakRssMB },
+  },
+  targets: {
+    'order ≥ 0.5 × decode-only': ratio('order') === undefined ? undefined : ratio('order')! >= 0.5,
+    'order-cli ≥ 300,000 events/s end to end': results['order-cli'] === undefined ? undefined : results['order-cli'].eventsPerSecond >= 300_000,
+    'order peak RSS < 300 MB': results.order === undefined ? undefined : results.order.peakRssMB < 300,
+  },
+};
+process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

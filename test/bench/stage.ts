@@ -1,0 +1,66 @@
+// One benchmark stage in a fresh process, so each has its own heap and peak RSS.
+// Usage: node --import tsx test/bench/stage.ts <stage> <trace.ndjson>; prints one JSON line.
+import { createReadStream } from 'node:fs';
+import { Writable } from 'node:stream';
+import { lastValueFrom, tap } from 'rxjs';
+import { NdjsonLineSplitter, checkTraceFilesReadable, readTraceFiles } from '../../adapters/index.ts';
+import { DEFAULT_LIMITS, causalOrder, decodeEvent } from '../../monitor/index.ts';
+import { runCli } from '../../monitor/cli/main.ts';
+
+type Stage = (path: string) => Promise<number>;
+
+/** Reads lines exactly as the file adapter does, handing each to `perLine`. */
+async function eachLine(path: string, perLine: (text: string, line: number) => void): Promise<void> {
+  const splitter = new NdjsonLineSplitter(DEFAULT_LIMITS.maxEventBytes);
+  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  stream.setEncoding('utf8');
+  for await (const chunk of stream) for (const l of splitter.push(chunk as string)) if (l.text !== undefined) perLine(l.text, l.line);
+  for (const l of splitter.end()) if (l.text !== undefined) perLine(l.text, l.line);
+}
+
+const nullOutput = () => new Writable({ write: (_chunk, _encoding, done) => done() });
+
+const stages: Record<string, Stage> = {
+  'decode-only': async (path) => {
+    let count = 0;
+    await eachLine(path, (text) => {
+      if (JSON.parse(text) !== null) count++;
+    });
+    return count;
+  },
+  'decode-validate': async (path) => {
+    let count = 0;
+    await eachLine(path, (text, line) => {
+      if (decodeEvent(text, { source: path, line }).type === 'event') count++;
+    });
+    return count;
+  },
+  order: async (path) => countOrdered(path, {}),
+  'order-live': async (path) => countOrdered(path, { settle: 0 }),
+  'order-cli': async (path) => {
+    let count = 0;
+    const stdout = Object.assign(nullOutput(), { isTTY: false });
+    stdout.on('pipe', () => undefined);
+    const counting = new Writable({ write: (chunk: Buffer | string, _e, done) => { count += String(chunk).split('\n').length - 1; done(); } });
+    const status = await runCli(['order', '--quiet', path], { stdout: counting, stderr: stdout, readTraceFiles, checkTraceFilesReadable });
+    if (status !== 0) throw new Error(`specwatch order exited ${status}`);
+    return count;
+  },
+};
+
+async function countOrdered(path: string, options: { settle?: number }): Promise<number> {
+  let count = 0;
+  await lastValueFrom(readTraceFiles([path]).pipe(causalOrder(options), tap((item) => { if (item.type === 'delivered') count++; })), { defaultValue: null });
+  return count;
+}
+
+const [name, path] = process.argv.slice(2);
+const stage = name === undefined ? undefined : stages[name];
+if (stage === undefined || path === undefined) {
+  process.stderr.write(`usage: stage.ts <${Object.keys(stages).join('|')}> <trace.ndjson>\n`);
+  process.exit(2);
+}
+const started = process.hrtime.bigint();
+const events = await stage(path);
+const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+process.stdout.write(`${JSON.stringify({ stage: name, events, seconds, eventsPerSecond: events / seconds, peakRssMB: process.resourceUsage().maxRSS / 1024 })}\n`);

@@ -1,0 +1,183 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { NdjsonLineSplitter } from '../../adapters/ndjson-lines.ts';
+import type { NdjsonLine } from '../../adapters/ndjson-lines.ts';
+import { propertyRuns } from '../support/property-runs.ts';
+
+/** Every line the splitter gives for `chunks`, the end included. */
+function splitAll(chunks: readonly string[], maxLineUnits: number): NdjsonLine[] {
+  const splitter = new NdjsonLineSplitter(maxLineUnits);
+  const lines: NdjsonLine[] = [];
+  for (const chunk of chunks) lines.push(...splitter.push(chunk));
+  lines.push(...splitter.end());
+  return lines;
+}
+
+/** `text` cut at the given positions (any order, repeats allowed). */
+function cutAt(text: string, positions: readonly number[]): string[] {
+  const cuts = [...new Set(positions.map((p) => p % (text.length + 1)))].sort((x, y) => x - y);
+  const chunks: string[] = [];
+  let start = 0;
+  for (const cut of cuts) {
+    chunks.push(text.slice(start, cut));
+    start = cut;
+  }
+  chunks.push(text.slice(start));
+  return chunks;
+}
+
+describe('NdjsonLineSplitter: lines', () => {
+  it('splits one chunk into numbered lines', () => {
+    const splitter = new NdjsonLineSplitter(100);
+    expect(splitter.push('{"a":1}\n{"b":2}\n')).toEqual([
+      { line: 1, text: '{"a":1}' },
+      { line: 2, text: '{"b":2}' },
+    ]);
+    expect(splitter.end()).toEqual([]);
+  });
+
+  it('holds a partial line until its newline arrives', () => {
+    const splitter = new NdjsonLineSplitter(100);
+    expect(splitter.push('{"a"')).toEqual([]);
+    expect(splitter.push(':1}')).toEqual([]);
+    expect(splitter.push('\n')).toEqual([{ line: 1, text: '{"a":1}' }]);
+  });
+
+  it('strips CRLF line endings', () => {
+    expect(splitAll(['a\r\nb\r\n'], 100)).toEqual([
+      { line: 1, text: 'a' },
+      { line: 2, text: 'b' },
+    ]);
+  });
+
+  it('strips a CR that arrives in the chunk before its LF', () => {
+    expect(splitAll(['a\r', '\nb\r', '\n'], 100)).toEqual([
+      { line: 1, text: 'a' },
+      { line: 2, text: 'b' },
+    ]);
+  });
+
+  it('strips only the last CR of a line', () => {
+    expect(splitAll(['a\rb\r\r\n'], 100)).toEqual([{ line: 1, text: 'a\rb\r' }]);
+  });
+
+  it('skips blank and whitespace-only lines but still counts them', () => {
+    expect(splitAll(['first\n\n   \n\t \r\nlast\n'], 100)).toEqual([
+      { line: 1, text: 'first' },
+      { line: 5, text: 'last' },
+    ]);
+  });
+
+  it('keeps leading and trailing spaces of a non-blank line', () => {
+    expect(splitAll(['  {"a":1}  \n'], 100)).toEqual([{ line: 1, text: '  {"a":1}  ' }]);
+  });
+
+  it('returns the last line without a trailing newline from end()', () => {
+    const splitter = new NdjsonLineSplitter(100);
+    expect(splitter.push('one\ntwo')).toEqual([{ line: 1, text: 'one' }]);
+    expect(splitter.end()).toEqual([{ line: 2, text: 'two' }]);
+  });
+
+  it('returns nothing more from a second end()', () => {
+    const splitter = new NdjsonLineSplitter(100);
+    splitter.push('one');
+    expect(splitter.end()).toEqual([{ line: 1, text: 'one' }]);
+    expect(splitter.end()).toEqual([]);
+  });
+
+  it('returns nothing from end() when the input ended with a newline', () => {
+    const splitter = new NdjsonLineSplitter(100);
+    splitter.push('one\n');
+    expect(splitter.end()).toEqual([]);
+  });
+});
+
+describe('NdjsonLineSplitter: over-long lines', () => {
+  it('accepts a line of exactly maxLineUnits', () => {
+    expect(splitAll(['12345\n'], 5)).toEqual([{ line: 1, text: '12345' }]);
+  });
+
+  it('counts a line over maxLineUnits instead of returning its text', () => {
+    const lines = splitAll(['abc\n0123456789\nxyz\n'], 5);
+    expect(lines).toEqual([
+      { line: 1, text: 'abc' },
+      { line: 2, oversizeUnits: 10 },
+      { line: 3, text: 'xyz' },
+    ]);
+    expect(lines[1]).not.toHaveProperty('text');
+  });
+
+  it('counts an over-long line that spans chunks and continues correctly after it', () => {
+    expect(splitAll(['ok\n0123', '4567', '89\nnext\n'], 5)).toEqual([
+      { line: 1, text: 'ok' },
+      { line: 2, oversizeUnits: 10 },
+      { line: 3, text: 'next' },
+    ]);
+  });
+
+  it('counts an over-long last line without a trailing newline', () => {
+    expect(splitAll(['ok\n0123', '456789'], 5)).toEqual([
+      { line: 1, text: 'ok' },
+      { line: 2, oversizeUnits: 10 },
+    ]);
+  });
+
+  it('reduces a 10 MB line fed in 1 KB chunks to one oversize record', () => {
+    const splitter = new NdjsonLineSplitter(1000);
+    const chunk = 'x'.repeat(1024);
+    const chunks = 10 * 1024;
+    const lines: NdjsonLine[] = [];
+    for (let i = 0; i < chunks; i++) lines.push(...splitter.push(chunk));
+    lines.push(...splitter.push('\n{"after":true}\n'));
+    lines.push(...splitter.end());
+    expect(lines).toEqual([
+      { line: 1, oversizeUnits: 10 * 1024 * 1024 },
+      { line: 2, text: '{"after":true}' },
+    ]);
+  });
+});
+
+describe('NdjsonLineSplitter: chunk boundaries do not matter', () => {
+  // Printable text without line breaks, or whitespace-only text (a blank line).
+  const lineText = fc.oneof(
+    fc.string({ unit: 'grapheme', maxLength: 12 }).filter((s) => !/[^\S \t]/.test(s)),
+    fc.constantFrom('', ' ', '  \t'),
+  );
+  const inputs = fc.record({
+    lines: fc.array(fc.record({ text: lineText, crlf: fc.boolean() }), { maxLength: 12 }),
+    finalNewline: fc.boolean(),
+    maxLineUnits: fc.integer({ min: 0, max: 30 }),
+    cuts: fc.array(fc.nat(), { maxLength: 10 }),
+  });
+
+  it('gives the same lines and line numbers as one chunk, and as the line-by-line reference', () => {
+    fc.assert(
+      fc.property(inputs, ({ lines, finalNewline, maxLineUnits, cuts }) => {
+        const raw = lines.map(({ text, crlf }) => (crlf ? `${text}\r` : text));
+        const input = raw.join('\n') + (finalNewline && raw.length > 0 ? '\n' : '');
+
+        const expected: NdjsonLine[] = [];
+        raw.forEach((units, i) => {
+          const text = units.endsWith('\r') ? units.slice(0, -1) : units;
+          if (units.length > maxLineUnits) expected.push({ line: i + 1, oversizeUnits: units.length });
+          else if (!/^[ \t]*$/.test(text)) expected.push({ line: i + 1, text });
+        });
+
+        const whole = splitAll([input], maxLineUnits);
+        expect(whole).toEqual(expected);
+        expect(splitAll(cutAt(input, cuts), maxLineUnits)).toEqual(whole);
+      }),
+      { numRuns: propertyRuns(300) },
+    );
+  });
+
+  it('gives the same lines when fed one UTF-16 unit at a time', () => {
+    fc.assert(
+      fc.property(fc.array(lineText, { maxLength: 8 }), (lines) => {
+        const input = lines.join('\n');
+        expect(splitAll(input.split(''), 8)).toEqual(splitAll([input], 8));
+      }),
+      { numRuns: propertyRuns(100) },
+    );
+  });
+});
