@@ -1,59 +1,84 @@
 /**
- * Splits a stream of text chunks into NDJSON lines without ever holding more than one line
- * beyond `maxLineUnits`: an over-long line is counted, not buffered.
+ * Splits a stream of byte chunks into NDJSON lines without ever holding more than one line
+ * beyond `maxLineBytes`: an over-long line is counted, not buffered. Each line is decoded into
+ * a string of its own, so keeping a line never keeps its whole chunk alive.
  */
 export type NdjsonLine =
   | { readonly line: number; readonly text: string }
-  | { readonly line: number; readonly text?: undefined; readonly oversizeUnits: number };
+  | { readonly line: number; readonly text?: undefined; readonly oversizeBytes: number };
+
+const NEWLINE = 10;
+const CARRIAGE_RETURN = 13;
 
 // Only a line that starts with whitespace can be blank; trim() has the final word.
 const mayBeBlank = (code: number): boolean => code <= 32 || code === 0xa0 || code === 0xfeff || code >= 0x1680;
 const isBlank = (text: string): boolean => text.length === 0 || (mayBeBlank(text.charCodeAt(0)) && text.trim().length === 0);
 
 export class NdjsonLineSplitter {
-  private carry = '';
-  private carryOversize = 0;
+  private carry: Buffer[] = [];
+  private carryBytes = 0;
+  private oversize = false;
+  private endsWithReturn = false;
   private lineNumber = 0;
 
-  constructor(private readonly maxLineUnits: number) {}
+  constructor(private readonly maxLineBytes: number) {}
 
   /** The complete lines in `chunk` (blank lines skipped); the tail waits for the next chunk. */
-  push(chunk: string): NdjsonLine[] {
+  push(chunk: Buffer): NdjsonLine[] {
     const lines: NdjsonLine[] = [];
     let start = 0;
-    for (let end = chunk.indexOf('\n'); end !== -1; end = chunk.indexOf('\n', start)) {
-      this.finishLine(chunk.slice(start, end), lines);
+    for (let end = chunk.indexOf(NEWLINE); end !== -1; end = chunk.indexOf(NEWLINE, start)) {
+      if (this.carryBytes === 0 && !this.oversize) this.finishLine(chunk, start, end, lines);
+      else {
+        this.extend(chunk, start, end);
+        this.finishCarried(lines);
+      }
       start = end + 1;
     }
-    this.extend(chunk.slice(start));
+    if (start < chunk.length) this.extend(chunk, start, chunk.length);
     return lines;
   }
 
   /** The last line, if the input did not end with a newline. */
   end(): NdjsonLine[] {
     const lines: NdjsonLine[] = [];
-    if (this.carry.length > 0 || this.carryOversize > 0) this.finishLine('', lines);
+    if (this.carryBytes > 0 || this.oversize) this.finishCarried(lines);
     return lines;
   }
 
-  private extend(part: string): void {
-    if (this.carryOversize > 0) this.carryOversize += part.length;
-    else if (this.carry.length + part.length > this.maxLineUnits) {
-      this.carryOversize = this.carry.length + part.length;
-      this.carry = '';
-    } else this.carry += part;
+  private extend(chunk: Buffer, start: number, end: number): void {
+    if (end === start) return;
+    this.carryBytes += end - start;
+    this.endsWithReturn = chunk[end - 1] === CARRIAGE_RETURN;
+    if (this.oversize) return;
+    // One byte of room for a CR: the limit is on the content, not the line ending.
+    if (this.carryBytes > this.maxLineBytes + 1) {
+      this.oversize = true;
+      this.carry = [];
+    } else this.carry.push(Buffer.from(chunk.subarray(start, end)));
   }
 
-  private finishLine(tail: string, lines: NdjsonLine[]): void {
+  private finishCarried(lines: NdjsonLine[]): void {
+    const joined = Buffer.concat(this.carry);
+    const bytes = this.carryBytes - (this.endsWithReturn ? 1 : 0);
+    const oversize = this.oversize;
+    this.carry = [];
+    this.carryBytes = 0;
+    this.oversize = false;
+    if (oversize) {
+      this.lineNumber++;
+      lines.push({ line: this.lineNumber, oversizeBytes: bytes });
+    } else this.finishLine(joined, 0, joined.length, lines);
+  }
+
+  private finishLine(bytes: Buffer, start: number, end: number, lines: NdjsonLine[]): void {
     this.lineNumber++;
-    if (this.carryOversize > 0 || this.carry.length + tail.length > this.maxLineUnits) {
-      lines.push({ line: this.lineNumber, oversizeUnits: this.carryOversize + this.carry.length + tail.length });
-    } else {
-      let text = this.carry.length > 0 ? this.carry + tail : tail;
-      if (text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
-      if (!isBlank(text)) lines.push({ line: this.lineNumber, text });
+    if (end > start && bytes[end - 1] === CARRIAGE_RETURN) end--;
+    if (end - start > this.maxLineBytes) {
+      lines.push({ line: this.lineNumber, oversizeBytes: end - start });
+      return;
     }
-    this.carry = '';
-    this.carryOversize = 0;
+    const text = bytes.toString('utf8', start, end);
+    if (!isBlank(text)) lines.push({ line: this.lineNumber, text });
   }
 }

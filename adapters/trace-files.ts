@@ -42,11 +42,10 @@ class TraceFileCursor {
   index = 0;
   private ended = false;
   private readonly splitter: NdjsonLineSplitter;
-  private readonly chunks: AsyncIterator<string>;
+  private readonly chunks: AsyncIterator<Buffer>;
 
   constructor(readonly path: string, private readonly stream: NodeJS.ReadableStream, private readonly limits: FormatLimits) {
-    stream.setEncoding('utf8');
-    this.chunks = stream[Symbol.asyncIterator]() as AsyncIterator<string>;
+    this.chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
     this.splitter = new NdjsonLineSplitter(limits.maxEventBytes);
   }
 
@@ -57,13 +56,14 @@ class TraceFileCursor {
   /** Ensures a current record unless the file is finished. */
   async fill(): Promise<void> {
     while (this.index >= this.items.length && !this.ended) {
-      let next: IteratorResult<string>;
+      let next: IteratorResult<Buffer>;
       try {
         next = await this.chunks.next();
       } catch (error) {
         throw unreadable(this.path, error);
       }
-      const lines = next.done === true ? this.splitter.end() : this.splitter.push(next.value);
+      const chunk = next.value;
+      const lines = next.done === true ? this.splitter.end() : this.splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
       if (next.done === true) this.ended = true;
       this.items = lines.map((line) => this.decode(line));
       this.index = 0;
@@ -79,7 +79,7 @@ class TraceFileCursor {
     if (line.text !== undefined) return decodeEvent(line.text, origin, this.limits);
     return {
       type: 'diagnostic', kind: 'malformed', origin, field: '(event)',
-      expected: `at most ${this.limits.maxEventBytes} bytes`, got: `a line of more than ${line.oversizeUnits} chars`,
+      expected: `at most ${this.limits.maxEventBytes} bytes`, got: `${line.oversizeBytes} bytes`,
     };
   }
 }

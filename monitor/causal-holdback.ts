@@ -37,9 +37,6 @@ class ProcessLine {
   waiters: HeldEvent[] = [];
   readonly lost: Array<readonly [number, number]> = [];
   firstLost = Infinity;
-  /** Recently settled events (bounded by the holdback's window), to tell duplicates from conflicts. */
-  readonly recent = new Map<number, ReceivedEvent>();
-
   constructor(readonly proc: string) {}
 
   isLost(seq: number): boolean {
@@ -73,9 +70,8 @@ export class CausalHoldback {
   private readonly lines = new Map<string, ProcessLine>();
   private readonly ready = new MinHeap<HeldEvent>((a, b) => deliversBefore(a.received, b.received));
   private anyLost = false;
-  /** Ring of the last `dedupWindow` settled events, oldest first from `recentNext`. */
-  private readonly recentLines: Array<ProcessLine | undefined>;
-  private readonly recentSeqs: Float64Array;
+  /** Ring of the last `dedupWindow` settled events, to tell a late duplicate from a conflict. */
+  private readonly recent: Array<ReceivedEvent | undefined>;
   private recentNext = 0;
   /** Events held (pending or ready). */
   heldCount = 0;
@@ -83,8 +79,7 @@ export class CausalHoldback {
   readyCount = 0;
 
   constructor(dedupWindow: number) {
-    this.recentLines = new Array<ProcessLine | undefined>(dedupWindow);
-    this.recentSeqs = new Float64Array(dedupWindow);
+    this.recent = new Array<ReceivedEvent | undefined>(dedupWindow).fill(undefined);
   }
 
   /** Takes one arriving event; returns the held entry, or undefined if it was judged a repeat. */
@@ -145,7 +140,7 @@ export class CausalHoldback {
 
   clear(): void {
     this.lines.clear();
-    this.recentLines.fill(undefined);
+    this.recent.fill(undefined);
     this.ready.clear();
     this.heldCount = 0;
     this.readyCount = 0;
@@ -186,7 +181,7 @@ export class CausalHoldback {
   }
 
   private deliver(entry: HeldEvent, emit: Emit): void {
-    const { event, origin } = entry.received;
+    const { event, origin, text } = entry.received;
     const line = this.lines.get(event.proc)!;
     this.settle(line, entry);
     const regression = line.lastClock === undefined ? undefined : regressionOf(line.lastClock, event.vc);
@@ -199,22 +194,22 @@ export class CausalHoldback {
     } else {
       line.lastClock = event.vc;
       line.lastDelivered = event.seq;
-      emit({ type: 'delivered', event, origin, afterGap: this.anyLost && this.pastTouchesLost(event.vc) });
+      emit({ type: 'delivered', event, origin, afterGap: this.anyLost && this.pastTouchesLost(event.vc), text });
     }
-    this.remember(line, entry.received);
+    this.remember(entry.received);
     this.advance(line);
   }
 
-  /** Keeps a settled event for comparison with later copies, evicting the oldest kept. */
-  private remember(line: ProcessLine, received: ReceivedEvent): void {
-    const slots = this.recentLines.length;
-    if (slots === 0) return;
-    const slot = this.recentNext;
-    this.recentLines[slot]?.recent.delete(this.recentSeqs[slot]!);
-    this.recentLines[slot] = line;
-    this.recentSeqs[slot] = received.event.seq;
-    line.recent.set(received.event.seq, received);
-    this.recentNext = slot + 1 === slots ? 0 : slot + 1;
+  /** Keeps a settled event for comparison with later copies, overwriting the oldest kept. */
+  private remember(received: ReceivedEvent): void {
+    if (this.recent.length === 0) return;
+    this.recent[this.recentNext] = received;
+    this.recentNext = this.recentNext + 1 === this.recent.length ? 0 : this.recentNext + 1;
+  }
+
+  /** A settled event still in the window (scanned: only repeats ask). */
+  private recall(proc: string, seq: number): ReceivedEvent | undefined {
+    return this.recent.find((r) => r !== undefined && r.event.seq === seq && r.event.proc === proc);
   }
 
   private settle(line: ProcessLine, entry: HeldEvent): void {
@@ -321,7 +316,7 @@ export class CausalHoldback {
       expected: 'a causal past that does not contain the event itself',
       got: `a clock cycle: it waits for ${eventName(other.proc, other.seq)}, which waits for it`,
     });
-    this.remember(line, entry.received);
+    this.remember(entry.received);
     this.advance(line);
   }
 
@@ -332,7 +327,7 @@ export class CausalHoldback {
       emit({ type: 'diagnostic', kind: 'late', proc, seq, origin });
       return;
     }
-    const kept = line.recent.get(seq);
+    const kept = this.recall(proc, seq);
     if (kept === undefined || contentDigest(kept.event) === contentDigest(received.event)) {
       emit({ type: 'diagnostic', kind: 'duplicate', proc, seq, origin, compared: kept !== undefined });
     } else {
@@ -349,6 +344,8 @@ export class CausalHoldback {
     const heldDigest = contentDigest(held.received.event);
     const newDigest = contentDigest(received.event);
     if (heldDigest === newDigest || held.rejected?.includes(newDigest) === true) {
+      // Same content, maybe other bytes: keep the smaller text so the output does not depend on arrival.
+      if (heldDigest === newDigest && received.text < held.received.text) held.received = received;
       emit({ type: 'diagnostic', kind: 'duplicate', proc, seq, origin: received.origin, compared: true });
       return undefined;
     }
@@ -373,7 +370,8 @@ export class CausalHoldback {
 function regressionOf(before: VectorClock, now: VectorClock): { proc: string; before: number; now: number } | undefined {
   for (const proc in before) {
     const was = before[proc]!;
-    const is = Object.hasOwn(now, proc) ? now[proc]! : 0;
+    const found = now[proc];
+    const is = typeof found === 'number' && Object.hasOwn(now, proc) ? found : 0;
     if (is < was) return { proc, before: was, now: is };
   }
   return undefined;

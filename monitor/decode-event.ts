@@ -35,83 +35,85 @@ const isCount = (value: unknown): value is number => Number.isSafeInteger(value)
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+function malformed(origin: Origin, field: string, expected: string, got: string, proc?: string, seq?: number): MalformedDiagnostic {
+  const diagnostic: MalformedDiagnostic = { type: 'diagnostic', kind: 'malformed', origin, field, expected, got };
+  return proc === undefined ? diagnostic : seq === undefined ? { ...diagnostic, proc } : { ...diagnostic, proc, seq };
+}
+
 /**
  * Decodes one record (an NDJSON line or a message value) as event format v1, validating every
  * rule of the format. Never throws: bad input becomes a `malformed` diagnostic naming the field.
+ * Written without closures or extra objects: it runs once per event.
  */
 export function decodeEvent(text: string, origin: Origin, limits: FormatLimits = DEFAULT_LIMITS): DecodedItem {
-  // Filled in as soon as valid, so later rejections can name the event.
-  const identity: { proc?: string; seq?: number } = {};
-  const reject = (field: string, expected: string, got: string): MalformedDiagnostic => ({
-    type: 'diagnostic', kind: 'malformed', origin, field, expected, got, ...identity,
-  });
-
   if (overLimit(text, limits.maxEventBytes)) {
-    return reject('(event)', `at most ${limits.maxEventBytes} bytes`, `${Buffer.byteLength(text, 'utf8')} bytes`);
+    return malformed(origin, '(event)', `at most ${limits.maxEventBytes} bytes`, `${Buffer.byteLength(text, 'utf8')} bytes`);
   }
-
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    return reject('(event)', 'one JSON object', `text that is not JSON (${(error as Error).message})`);
+    return malformed(origin, '(event)', 'one JSON object', `text that is not JSON (${(error as Error).message})`);
   }
-  if (!isPlainObject(parsed)) return reject('(event)', 'one JSON object', describeFound(parsed));
+  if (!isPlainObject(parsed)) return malformed(origin, '(event)', 'one JSON object', describeFound(parsed));
   const raw = parsed;
 
-  if (raw.sw !== FORMAT_VERSION) {
-    const expected = `the format version, the integer ${FORMAT_VERSION}`;
-    return reject('sw', expected, describeFound(raw.sw));
-  }
-  if (typeof raw.proc !== 'string' || raw.proc.length === 0 || raw.proc.length > limits.maxProcLength) {
-    return reject('proc', `a non-empty string of at most ${limits.maxProcLength} chars`, describeFound(raw.proc));
-  }
+  if (raw.sw !== FORMAT_VERSION) return malformed(origin, 'sw', `the format version, the integer ${FORMAT_VERSION}`, describeFound(raw.sw));
   const proc = raw.proc;
-  identity.proc = proc;
-  if (!isCount(raw.seq) || raw.seq < 1) return reject('seq', 'a positive integer', describeFound(raw.seq));
+  if (typeof proc !== 'string' || proc.length === 0 || proc.length > limits.maxProcLength) {
+    return malformed(origin, 'proc', `a non-empty string of at most ${limits.maxProcLength} chars`, describeFound(proc));
+  }
   const seq = raw.seq;
-  identity.seq = seq;
+  if (!isCount(seq) || seq < 1) return malformed(origin, 'seq', 'a positive integer', describeFound(seq), proc);
 
   const vc = raw.vc;
-  if (!isPlainObject(vc)) return reject('vc', 'an object from process to count', describeFound(vc));
+  if (!isPlainObject(vc)) return malformed(origin, 'vc', 'an object from process to count', describeFound(vc), proc, seq);
   let entries = 0;
   let sum = 0;
   for (const key in vc) {
     const count = vc[key];
     if (++entries > limits.maxClockEntries) {
-      return reject('vc', `at most ${limits.maxClockEntries} entries`, `more than ${limits.maxClockEntries} entries`);
+      return malformed(origin, 'vc', `at most ${limits.maxClockEntries} entries`, `more than ${limits.maxClockEntries} entries`, proc, seq);
     }
     if (key.length === 0 || key.length > limits.maxProcLength) {
-      return reject('vc', `process names of 1 to ${limits.maxProcLength} chars`, `the key ${describeFound(key)}`);
+      return malformed(origin, 'vc', `process names of 1 to ${limits.maxProcLength} chars`, `the key ${describeFound(key)}`, proc, seq);
     }
-    if (!isCount(count)) return reject(`vc[${JSON.stringify(key)}]`, 'a non-negative integer', describeFound(count));
+    if (!isCount(count)) return malformed(origin, `vc[${JSON.stringify(key)}]`, 'a non-negative integer', describeFound(count), proc, seq);
     sum += count;
   }
-  if (vc[proc] !== seq) {
-    return reject(`vc[${JSON.stringify(proc)}]`, `${seq}, equal to seq (an event counts itself)`, describeFound(vc[proc]));
+  if (!Object.hasOwn(vc, proc) || vc[proc] !== seq) {
+    const found = Object.hasOwn(vc, proc) ? vc[proc] : undefined;
+    return malformed(origin, `vc[${JSON.stringify(proc)}]`, `${seq}, equal to seq (an event counts itself)`, describeFound(found), proc, seq);
   }
-
-  if (typeof raw.action !== 'string' || raw.action.length === 0 || raw.action.length > limits.maxActionLength) {
-    return reject('action', `a non-empty string of at most ${limits.maxActionLength} chars`, describeFound(raw.action));
-  }
+  const invalid = invalidOptionalField(raw, limits);
+  if (invalid !== undefined) return malformed(origin, invalid[0], invalid[1], invalid[2], proc, seq);
   if (raw.params === undefined) raw.params = {};
-  else if (!isPlainObject(raw.params)) return reject('params', 'an object', describeFound(raw.params));
-  if (raw.service !== undefined && (typeof raw.service !== 'string' || raw.service.length > limits.maxStringLength)) {
-    return reject('service', `a string of at most ${limits.maxStringLength} chars`, describeFound(raw.service));
+  return { type: 'event', event: raw as unknown as SpecEvent, origin, clockSum: sum, text };
+}
+
+/** The first of action, params, service, time, trace that breaks the format, as [field, expected, got]. */
+function invalidOptionalField(raw: Record<string, unknown>, limits: FormatLimits): [string, string, string] | undefined {
+  const action = raw.action;
+  if (typeof action !== 'string' || action.length === 0 || action.length > limits.maxActionLength) {
+    return ['action', `a non-empty string of at most ${limits.maxActionLength} chars`, describeFound(action)];
   }
-  if (raw.time !== undefined && !(typeof raw.time === 'number' && Number.isFinite(raw.time) && raw.time >= 0)) {
-    return reject('time', 'milliseconds since the epoch, a non-negative number', describeFound(raw.time));
+  if (raw.params !== undefined && !isPlainObject(raw.params)) return ['params', 'an object', describeFound(raw.params)];
+  const service = raw.service;
+  if (service !== undefined && (typeof service !== 'string' || service.length > limits.maxStringLength)) {
+    return ['service', `a string of at most ${limits.maxStringLength} chars`, describeFound(service)];
   }
-  if (raw.trace !== undefined) {
-    const trace = raw.trace;
-    if (!isPlainObject(trace)) return reject('trace', 'an object with traceId and spanId', describeFound(trace));
-    for (const id of ['traceId', 'spanId'] as const) {
-      const value = trace[id];
-      if (typeof value !== 'string' || value.length === 0 || value.length > limits.maxStringLength) {
-        return reject(`trace.${id}`, `a non-empty string of at most ${limits.maxStringLength} chars`, describeFound(value));
-      }
+  const time = raw.time;
+  if (time !== undefined && !(typeof time === 'number' && Number.isFinite(time) && time >= 0)) {
+    return ['time', 'milliseconds since the epoch, a non-negative number', describeFound(time)];
+  }
+  const trace = raw.trace;
+  if (trace === undefined) return undefined;
+  if (!isPlainObject(trace)) return ['trace', 'an object with traceId and spanId', describeFound(trace)];
+  for (const id of ['traceId', 'spanId'] as const) {
+    const value = trace[id];
+    if (typeof value !== 'string' || value.length === 0 || value.length > limits.maxStringLength) {
+      return [`trace.${id}`, `a non-empty string of at most ${limits.maxStringLength} chars`, describeFound(value)];
     }
   }
-  const event = raw as unknown as SpecEvent;
-  return { type: 'event', event, origin, clockSum: sum };
+  return undefined;
 }

@@ -16,6 +16,8 @@ export interface ReceivedEvent {
   readonly origin: Origin;
   /** Sum of the vector clock: the size of the causal past; the first part of the ordering key. */
   readonly clockSum: number;
+  /** The record exactly as received (one line, one message value). */
+  readonly text: string;
 }
 
 /** An event released by causal ordering, every causal predecessor before it. */
@@ -25,6 +27,8 @@ export interface DeliveredEvent {
   readonly origin: Origin;
   /** True when part of the causal past was declared lost by a gap: the past is incomplete. */
   readonly afterGap: boolean;
+  /** The record exactly as received. */
+  readonly text: string;
 }
 
 export interface EventRef {

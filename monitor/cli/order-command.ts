@@ -1,4 +1,3 @@
-import { encodeEvent } from '../../instrumentation/index.ts';
 import { causalOrder, DEFAULT_MAX_HELD } from '../causal-order.ts';
 import { describeDiagnostic } from '../describe-diagnostic.ts';
 import { OrderTally } from '../order-tally.ts';
@@ -64,7 +63,7 @@ export async function orderCommand(args: readonly string[], env: CliEnvironment)
 
   const onItem = (item: OrderedItem): void => {
     tally.add(item);
-    if (item.type === 'delivered') out.line(encodeEvent(item.event));
+    if (item.type === 'delivered') out.line(item.text);
     else if (diagnosticsFile !== undefined) diagnosticsFile.write(item);
     else env.stderr.write(`${describeDiagnostic(item)}\n`);
   };

@@ -13,8 +13,7 @@ type Stage = (path: string) => Promise<number>;
 async function eachLine(path: string, perLine: (text: string, line: number) => void): Promise<void> {
   const splitter = new NdjsonLineSplitter(DEFAULT_LIMITS.maxEventBytes);
   const stream = createReadStream(path, { highWaterMark: 1 << 20 });
-  stream.setEncoding('utf8');
-  for await (const chunk of stream) for (const l of splitter.push(chunk as string)) if (l.text !== undefined) perLine(l.text, l.line);
+  for await (const chunk of stream) for (const l of splitter.push(chunk as Buffer)) if (l.text !== undefined) perLine(l.text, l.line);
   for (const l of splitter.end()) if (l.text !== undefined) perLine(l.text, l.line);
 }
 

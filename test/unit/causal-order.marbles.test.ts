@@ -8,7 +8,7 @@ const received = (e: ReturnType<typeof ev>): ReceivedEvent => {
   if (item.type !== 'event') throw new Error('test event must decode');
   return item;
 };
-const delivered = (r: ReceivedEvent, afterGap = false): DeliveredEvent => ({ type: 'delivered', event: r.event, origin: r.origin, afterGap });
+const delivered = (r: ReceivedEvent, afterGap = false): DeliveredEvent => ({ type: 'delivered', event: r.event, origin: r.origin, afterGap, text: r.text });
 const gap = (proc: string, fromSeq: number, toSeq: number, neededBy: [string, number]): GapDiagnostic => ({
   type: 'diagnostic', kind: 'gap', proc, fromSeq, toSeq, neededBy: { proc: neededBy[0], seq: neededBy[1] }, cause: 'timeout',
 });

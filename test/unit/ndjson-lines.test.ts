@@ -5,31 +5,32 @@ import type { NdjsonLine } from '../../adapters/ndjson-lines.ts';
 import { propertyRuns } from '../support/property-runs.ts';
 
 /** Every line the splitter gives for `chunks`, the end included. */
-function splitAll(chunks: readonly string[], maxLineUnits: number): NdjsonLine[] {
-  const splitter = new NdjsonLineSplitter(maxLineUnits);
+function splitAll(chunks: ReadonlyArray<string | Buffer>, maxLineBytes: number): NdjsonLine[] {
+  const splitter = new NdjsonLineSplitter(maxLineBytes);
   const lines: NdjsonLine[] = [];
-  for (const chunk of chunks) lines.push(...splitter.push(chunk));
+  for (const chunk of chunks) lines.push(...splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
   lines.push(...splitter.end());
   return lines;
 }
 
-/** `text` cut at the given positions (any order, repeats allowed). */
-function cutAt(text: string, positions: readonly number[]): string[] {
-  const cuts = [...new Set(positions.map((p) => p % (text.length + 1)))].sort((x, y) => x - y);
-  const chunks: string[] = [];
+/** The UTF-8 bytes of `text` cut at the given byte positions (any order, repeats allowed). */
+function cutAt(text: string, positions: readonly number[]): Buffer[] {
+  const bytes = Buffer.from(text);
+  const cuts = [...new Set(positions.map((p) => p % (bytes.length + 1)))].sort((x, y) => x - y);
+  const chunks: Buffer[] = [];
   let start = 0;
   for (const cut of cuts) {
-    chunks.push(text.slice(start, cut));
+    chunks.push(bytes.subarray(start, cut));
     start = cut;
   }
-  chunks.push(text.slice(start));
+  chunks.push(bytes.subarray(start));
   return chunks;
 }
 
 describe('NdjsonLineSplitter: lines', () => {
   it('splits one chunk into numbered lines', () => {
     const splitter = new NdjsonLineSplitter(100);
-    expect(splitter.push('{"a":1}\n{"b":2}\n')).toEqual([
+    expect(splitter.push(Buffer.from('{"a":1}\n{"b":2}\n'))).toEqual([
       { line: 1, text: '{"a":1}' },
       { line: 2, text: '{"b":2}' },
     ]);
@@ -38,9 +39,9 @@ describe('NdjsonLineSplitter: lines', () => {
 
   it('holds a partial line until its newline arrives', () => {
     const splitter = new NdjsonLineSplitter(100);
-    expect(splitter.push('{"a"')).toEqual([]);
-    expect(splitter.push(':1}')).toEqual([]);
-    expect(splitter.push('\n')).toEqual([{ line: 1, text: '{"a":1}' }]);
+    expect(splitter.push(Buffer.from('{"a"'))).toEqual([]);
+    expect(splitter.push(Buffer.from(':1}'))).toEqual([]);
+    expect(splitter.push(Buffer.from('\n'))).toEqual([{ line: 1, text: '{"a":1}' }]);
   });
 
   it('strips CRLF line endings', () => {
@@ -74,34 +75,34 @@ describe('NdjsonLineSplitter: lines', () => {
 
   it('returns the last line without a trailing newline from end()', () => {
     const splitter = new NdjsonLineSplitter(100);
-    expect(splitter.push('one\ntwo')).toEqual([{ line: 1, text: 'one' }]);
+    expect(splitter.push(Buffer.from('one\ntwo'))).toEqual([{ line: 1, text: 'one' }]);
     expect(splitter.end()).toEqual([{ line: 2, text: 'two' }]);
   });
 
   it('returns nothing more from a second end()', () => {
     const splitter = new NdjsonLineSplitter(100);
-    splitter.push('one');
+    splitter.push(Buffer.from('one'));
     expect(splitter.end()).toEqual([{ line: 1, text: 'one' }]);
     expect(splitter.end()).toEqual([]);
   });
 
   it('returns nothing from end() when the input ended with a newline', () => {
     const splitter = new NdjsonLineSplitter(100);
-    splitter.push('one\n');
+    splitter.push(Buffer.from('one\n'));
     expect(splitter.end()).toEqual([]);
   });
 });
 
 describe('NdjsonLineSplitter: over-long lines', () => {
-  it('accepts a line of exactly maxLineUnits', () => {
+  it('accepts a line of exactly maxLineBytes', () => {
     expect(splitAll(['12345\n'], 5)).toEqual([{ line: 1, text: '12345' }]);
   });
 
-  it('counts a line over maxLineUnits instead of returning its text', () => {
+  it('counts a line over maxLineBytes instead of returning its text', () => {
     const lines = splitAll(['abc\n0123456789\nxyz\n'], 5);
     expect(lines).toEqual([
       { line: 1, text: 'abc' },
-      { line: 2, oversizeUnits: 10 },
+      { line: 2, oversizeBytes: 10 },
       { line: 3, text: 'xyz' },
     ]);
     expect(lines[1]).not.toHaveProperty('text');
@@ -110,7 +111,7 @@ describe('NdjsonLineSplitter: over-long lines', () => {
   it('counts an over-long line that spans chunks and continues correctly after it', () => {
     expect(splitAll(['ok\n0123', '4567', '89\nnext\n'], 5)).toEqual([
       { line: 1, text: 'ok' },
-      { line: 2, oversizeUnits: 10 },
+      { line: 2, oversizeBytes: 10 },
       { line: 3, text: 'next' },
     ]);
   });
@@ -118,7 +119,7 @@ describe('NdjsonLineSplitter: over-long lines', () => {
   it('counts an over-long last line without a trailing newline', () => {
     expect(splitAll(['ok\n0123', '456789'], 5)).toEqual([
       { line: 1, text: 'ok' },
-      { line: 2, oversizeUnits: 10 },
+      { line: 2, oversizeBytes: 10 },
     ]);
   });
 
@@ -127,11 +128,11 @@ describe('NdjsonLineSplitter: over-long lines', () => {
     const chunk = 'x'.repeat(1024);
     const chunks = 10 * 1024;
     const lines: NdjsonLine[] = [];
-    for (let i = 0; i < chunks; i++) lines.push(...splitter.push(chunk));
-    lines.push(...splitter.push('\n{"after":true}\n'));
+    for (let i = 0; i < chunks; i++) lines.push(...splitter.push(Buffer.from(chunk)));
+    lines.push(...splitter.push(Buffer.from('\n{"after":true}\n')));
     lines.push(...splitter.end());
     expect(lines).toEqual([
-      { line: 1, oversizeUnits: 10 * 1024 * 1024 },
+      { line: 1, oversizeBytes: 10 * 1024 * 1024 },
       { line: 2, text: '{"after":true}' },
     ]);
   });
@@ -146,38 +147,51 @@ describe('NdjsonLineSplitter: chunk boundaries do not matter', () => {
   const inputs = fc.record({
     lines: fc.array(fc.record({ text: lineText, crlf: fc.boolean() }), { maxLength: 12 }),
     finalNewline: fc.boolean(),
-    maxLineUnits: fc.integer({ min: 0, max: 30 }),
+    maxLineBytes: fc.integer({ min: 0, max: 30 }),
     cuts: fc.array(fc.nat(), { maxLength: 10 }),
   });
 
   it('gives the same lines and line numbers as one chunk, and as the line-by-line reference', () => {
     fc.assert(
-      fc.property(inputs, ({ lines, finalNewline, maxLineUnits, cuts }) => {
+      fc.property(inputs, ({ lines, finalNewline, maxLineBytes, cuts }) => {
         const raw = lines.map(({ text, crlf }) => (crlf ? `${text}\r` : text));
         const input = raw.join('\n') + (finalNewline && raw.length > 0 ? '\n' : '');
 
         const expected: NdjsonLine[] = [];
         raw.forEach((units, i) => {
           const text = units.endsWith('\r') ? units.slice(0, -1) : units;
-          if (units.length > maxLineUnits) expected.push({ line: i + 1, oversizeUnits: units.length });
+          if (Buffer.byteLength(text) > maxLineBytes) expected.push({ line: i + 1, oversizeBytes: Buffer.byteLength(text) });
           else if (!/^[ \t]*$/.test(text)) expected.push({ line: i + 1, text });
         });
 
-        const whole = splitAll([input], maxLineUnits);
+        const whole = splitAll([input], maxLineBytes);
         expect(whole).toEqual(expected);
-        expect(splitAll(cutAt(input, cuts), maxLineUnits)).toEqual(whole);
+        expect(splitAll(cutAt(input, cuts), maxLineBytes)).toEqual(whole);
       }),
       { numRuns: propertyRuns(300) },
     );
   });
 
-  it('gives the same lines when fed one UTF-16 unit at a time', () => {
+  it('gives the same lines when fed one byte at a time', () => {
     fc.assert(
       fc.property(fc.array(lineText, { maxLength: 8 }), (lines) => {
-        const input = lines.join('\n');
-        expect(splitAll(input.split(''), 8)).toEqual(splitAll([input], 8));
+        const input = Buffer.from(lines.join('\n'));
+        const bytes = Array.from({ length: input.length }, (_, i) => input.subarray(i, i + 1));
+        expect(splitAll(bytes, 8)).toEqual(splitAll([input], 8));
       }),
       { numRuns: propertyRuns(100) },
     );
+  });
+
+  it('decodes a multi-byte character split across two chunks', () => {
+    const bytes = Buffer.from('{"name":"Łódź"}\n');
+    const cut = bytes.indexOf(Buffer.from('ó')) + 1;
+    const splitter = new NdjsonLineSplitter(100);
+    expect([...splitter.push(bytes.subarray(0, cut)), ...splitter.push(bytes.subarray(cut))]).toEqual([{ line: 1, text: '{"name":"Łódź"}' }]);
+  });
+
+  it('measures the limit in UTF-8 bytes, not characters', () => {
+    const splitter = new NdjsonLineSplitter(10);
+    expect(splitter.push(Buffer.from('ééééé\néééééé\n'))).toEqual([{ line: 1, text: 'ééééé' }, { line: 2, oversizeBytes: 12 }]);
   });
 });
