@@ -19,7 +19,7 @@ export interface CausalOrderOptions {
   readonly scheduler?: SchedulerLike;
 }
 
-export const DEFAULT_MAX_HELD = 100_000;
+export const DEFAULT_MAX_HELD = 10_000;
 export const DEFAULT_DEDUP_WINDOW = 4096;
 
 function checkOption(name: string, value: number, min: number): number {
