@@ -56,9 +56,10 @@ type Emit = (item: OrderedItem) => void;
 
 const ref = (event: SpecEvent): EventRef => ({ proc: event.proc, seq: event.seq });
 
+/** Top-level fields whose content differs (key order inside a field does not count). */
 function differingFields(a: SpecEvent, b: SpecEvent): string[] {
   const fields = new Set([...Object.keys(a), ...Object.keys(b)]);
-  return [...fields].filter((f) => JSON.stringify(a[f]) !== JSON.stringify(b[f])).sort();
+  return [...fields].filter((f) => !(f in a) || !(f in b) || contentDigest(a[f]) !== contentDigest(b[f])).sort();
 }
 
 /**
@@ -298,7 +299,9 @@ export class CausalHoldback {
 
   private declareLost(line: ProcessLine, toSeq: number, neededBy: EventRef, cause: GapCause, emit: Emit): void {
     const fromSeq = line.settled + 1;
-    line.lost.push([fromSeq, toSeq]);
+    const last = line.lost.at(-1);
+    if (last !== undefined && last[1] === fromSeq - 1) line.lost[line.lost.length - 1] = [last[0], toSeq];
+    else line.lost.push([fromSeq, toSeq]);
     line.firstLost = Math.min(line.firstLost, fromSeq);
     line.settled = toSeq;
     this.anyLost = true;

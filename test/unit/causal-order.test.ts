@@ -119,3 +119,21 @@ describe('causalOrder', () => {
     expect(() => causalOrder({ settle: -1 })).toThrow(/settle/);
   });
 });
+
+describe('causalOrder conflict details', () => {
+  it('names only the fields that really differ, whatever the key order inside them', () => {
+    const items = from([
+      decodeEvent('{"sw":1,"proc":"a","seq":1,"vc":{"a":1},"action":"X","params":{"x":1,"y":2},"service":"s1"}', { source: 'f', line: 1 }),
+      decodeEvent('{"sw":1,"proc":"a","seq":1,"vc":{"a":1},"action":"X","params":{"y":2,"x":1},"service":"s2"}', { source: 'f', line: 2 }),
+    ]);
+    const out: OrderedItem[] = [];
+    items.pipe(causalOrder()).subscribe((i) => out.push(i));
+    expect(out.find((i) => i.type === 'diagnostic')).toMatchObject({ kind: 'conflict', fields: ['service'] });
+  });
+
+  it('reports every copy of a lost range as late, across adjacent gaps', () => {
+    const items = orderEvents([ev('a', 3), ev('a', 5), ev('b', 9), ev('a', 1), ev('a', 2), ev('a', 4)], { maxHeld: 1 });
+    const late = items.flatMap((i) => (i.type === 'diagnostic' && i.kind === 'late' ? [i.seq] : []));
+    expect(late.sort()).toEqual([1, 2, 4]);
+  });
+});
