@@ -14,3 +14,8 @@ export type {
   ConflictDiagnostic, DecodedItem, DeliveredEvent, Diagnostic, DuplicateDiagnostic, EventRef, GapCause, GapDiagnostic,
   LateDiagnostic, MalformedDiagnostic, OrderedItem, Origin, ReceivedEvent,
 } from './trace-items.ts';
+export { checkConformance, DEFAULT_MAX_CONFIGURATIONS, DEFAULT_REORDER_WINDOW } from './check-conformance.ts';
+export type { CheckItem, CheckSummary, ConformanceOptions } from './check-conformance.ts';
+export { alertId } from './alerts.ts';
+export type { Alert, AlertEvent, AlertKind } from './alerts.ts';
+export { OrderExploration } from './order-exploration.ts';

@@ -1,0 +1,200 @@
+import { Observable, type OperatorFunction } from 'rxjs';
+import type { SpecEvent } from '../instrumentation/index.ts';
+import { brokenEndConditions, type Spec, type StateInvariant } from '../properties/index.ts';
+import { alertEvent, alertId, diagnosticAlert, type Alert, type AlertEvent } from './alerts.ts';
+import { describeDiagnostic } from './describe-diagnostic.ts';
+import { OrderExploration, type Configuration, type Rejection } from './order-exploration.ts';
+import type { OrderedItem } from './trace-items.ts';
+import { plainValue, stateForEvent } from './trim-state.ts';
+
+export interface ConformanceOptions {
+  /** Most explanations (orders of concurrent events) kept at once; past it, verdicts are inconclusive. */
+  readonly maxConfigurations?: number;
+  /** How many recent steps an arriving event may be placed before. */
+  readonly reorderWindow?: number;
+}
+
+export const DEFAULT_MAX_CONFIGURATIONS = 256;
+export const DEFAULT_REORDER_WINDOW = 1000;
+
+/** The end of a bounded run: what was checked and how hard the search was. */
+export interface CheckSummary {
+  readonly type: 'summary';
+  readonly spec: string;
+  readonly events: number;
+  readonly duplicates: number;
+  readonly alerts: Readonly<Record<string, number>>;
+  readonly violated: number;
+  readonly inconclusive: number;
+  /** Most explanations kept at once during the run (1 when nothing raced). */
+  readonly peakConfigurations: number;
+}
+
+export type CheckItem = Alert | CheckSummary;
+
+const HISTORY_LIMIT = 50;
+const paramKeys = (event: SpecEvent): string[] => Object.values(event.params).filter((v) => v === null || typeof v !== 'object').map((v) => JSON.stringify(v));
+
+/** Events before `event` in the explanation, in its causal past, sharing a parameter value with it. */
+function causalHistory<S, L>(configuration: Configuration<S, L>, event: SpecEvent): AlertEvent[] {
+  const keys = new Set(paramKeys(event));
+  return configuration.history
+    .filter(({ event: past }) => {
+      const known = event.vc[past.proc];
+      return typeof known === 'number' && known >= past.seq && paramKeys(past).some((k) => keys.has(k));
+    })
+    .slice(-HISTORY_LIMIT)
+    .map(({ event: past }) => alertEvent(past));
+}
+
+/**
+ * Checks delivered events (from causalOrder) against a spec: conformance, invariants, and at the
+ * end of input the end conditions. Emits alerts as they become certain, then one summary.
+ */
+export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOptions = {}): OperatorFunction<OrderedItem, CheckItem> {
+  const maxConfigurations = options.maxConfigurations ?? DEFAULT_MAX_CONFIGURATIONS;
+  const reorderWindow = options.reorderWindow ?? DEFAULT_REORDER_WINDOW;
+  return (source) =>
+    new Observable<CheckItem>((subscriber) => {
+      const exploration = new OrderExploration(spec, maxConfigurations, reorderWindow);
+      const reported = new Set<string>();
+      // Events no explanation can take yet: a concurrent event arriving later may still enable
+      // them. Judged at the end of input, or once `reorderWindow` events were accepted after them.
+      const waiting: Array<{ event: SpecEvent; since: number }> = [];
+      // Invariants broken in every explanation, reported once that has held for the same span.
+      const suspected = new Map<string, { event: SpecEvent; since: number }>();
+      let accepted = 0;
+      const counts: Record<string, number> = {};
+      let events = 0;
+      let duplicates = 0;
+      let violated = 0;
+      let inconclusive = 0;
+      let peakConfigurations = 1;
+
+      const emit = (alert: Alert): void => {
+        counts[alert.kind] = (counts[alert.kind] ?? 0) + 1;
+        if (alert.verdict === 'violated') violated++;
+        else inconclusive++;
+        subscriber.next(alert);
+      };
+
+      const waitsOn = (event: SpecEvent, upTo = waiting.length): boolean =>
+        waiting.slice(0, upTo).some(({ event: w }) => Object.hasOwn(event.vc, w.proc) && event.vc[w.proc]! >= w.seq);
+
+      const onEvent = (event: SpecEvent): void => {
+        events++;
+        if (waitsOn(event) || !exploration.accept(event).accepted) waiting.push({ event, since: accepted });
+        else afterAccepted();
+        while (waiting.length > 0 && accepted - waiting[0]!.since >= reorderWindow) judgeFirstWaiting();
+        reportInvariants(false);
+      };
+
+      const afterAccepted = (): void => {
+        accepted++;
+        peakConfigurations = Math.max(peakConfigurations, exploration.configurations.length);
+        retryWaiting();
+      };
+
+      /** Tries the waiting events again, in delivery order, after the explanations changed. */
+      const retryWaiting = (): void => {
+        for (let i = 0; i < waiting.length; i++) {
+          if (waitsOn(waiting[i]!.event, i) || !exploration.accept(waiting[i]!.event).accepted) continue;
+          waiting.splice(i, 1);
+          afterAccepted();
+          return;
+        }
+      };
+
+      /** The first waiting event will not be enabled: report it and go on without it. */
+      const judgeFirstWaiting = (): void => {
+        const { event } = waiting.shift()!;
+        const primary = exploration.configurations[0]!;
+        const outcome = exploration.accept(event);
+        if (outcome.accepted) afterAccepted();
+        else {
+          emit(nonconformance(event, outcome.rejection, primary, outcome.inconclusive));
+          retryWaiting();
+        }
+      };
+
+      /** An invariant is violated once every explanation has broken it, and went on doing so. */
+      const reportInvariants = (final: boolean): void => {
+        const [first, ...others] = exploration.configurations;
+        for (const name of suspected.keys()) if (!exploration.configurations.every((c) => c.now.broken.has(name))) suspected.delete(name);
+        for (const [name, event] of first!.now.broken) {
+          if (reported.has(name) || suspected.has(name) || !others.every((c) => c.now.broken.has(name))) continue;
+          suspected.set(name, { event, since: accepted });
+        }
+        for (const [name, { event, since }] of suspected) {
+          if (!final && accepted - since < reorderWindow) continue;
+          suspected.delete(name);
+          reported.add(name);
+          emit(invariantAlert(name, event, first!));
+        }
+      };
+
+      const invariantAlert = (name: string, event: SpecEvent, first: Configuration<S, L>): Alert => {
+        const invariant: StateInvariant<S> | undefined = spec.invariants?.[name];
+        const binding = invariant !== undefined && typeof invariant !== 'function' && Object.hasOwn(event.params, invariant.forEach)
+          ? { [invariant.forEach]: event.params[invariant.forEach] } : undefined;
+        return {
+          type: 'alert', id: alertId(spec.name, 'invariant', name, event.proc, event.seq), kind: 'invariant', verdict: 'violated', name,
+          event: alertEvent(event), ...(binding === undefined ? {} : { binding }),
+          state: stateForEvent(first.now.state, event.params), history: causalHistory(first, event),
+          reason: `invariant ${name} is broken after ${event.proc}#${event.seq} ${event.action}${binding === undefined ? '' : ` for ${JSON.stringify(binding)}`} in every order of the events that the spec allows`,
+        };
+      };
+
+      const nonconformance = (event: SpecEvent, rejection: Rejection<S, L>, primary: Configuration<S, L>, undecided: string | undefined): Alert => {
+        const why = `guard "${rejection.guard}" is false${rejection.threw === undefined ? '' : ` (it threw: ${rejection.threw})`}`;
+        const local = rejection.met.locals.get(event.proc);
+        return {
+          type: 'alert', id: alertId(spec.name, 'nonconformance', event.action, event.proc, event.seq, rejection.guard),
+          kind: 'nonconformance', verdict: undecided === undefined ? 'violated' : 'inconclusive', name: event.action,
+          event: alertEvent(event), guard: rejection.guard, binding: event.params,
+          state: { ...(stateForEvent(rejection.met.state, event.params) as object), ...(local === undefined ? {} : { [`local of ${event.proc}`]: plainValue(local) }) },
+          history: causalHistory(primary, event),
+          reason: undecided === undefined
+            ? `${event.proc}#${event.seq} ${event.action} is not enabled in any order of the events so far: ${why}`
+            : `${event.proc}#${event.seq} ${event.action} is not enabled in the orders explored (${why}), but not every order was explored: ${undecided}`,
+        };
+      };
+
+      const onEnd = (): void => {
+        while (waiting.length > 0) judgeFirstWaiting();
+        reportInvariants(true);
+        const configurations = exploration.configurations;
+        const verdicts = configurations.map((c) => new Set(brokenEndConditions(spec, c.now.state)));
+        for (const name of Object.keys(spec.endConditions ?? {})) {
+          if (!verdicts.every((broken) => broken.has(name))) continue;
+          emit({
+            type: 'alert', id: alertId(spec.name, 'end-condition', name), kind: 'end-condition', verdict: 'violated', name,
+            state: plainValue(configurations[0]!.now.state), reason: `end condition ${name} is false when the trace ends, in every order of the events that the spec allows`,
+          });
+        }
+        subscriber.next({ type: 'summary', spec: spec.name, events, duplicates, alerts: counts, violated, inconclusive, peakConfigurations });
+      };
+
+      const subscription = source.subscribe({
+        next: (item) => {
+          try {
+            if (item.type === 'delivered') onEvent(item.event);
+            else if (item.kind === 'duplicate') duplicates++;
+            else emit(diagnosticAlert(item, describeDiagnostic(item)));
+          } catch (error) {
+            subscriber.error(error);
+          }
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => {
+          try {
+            onEnd();
+            subscriber.complete();
+          } catch (error) {
+            subscriber.error(error);
+          }
+        },
+      });
+      return () => subscription.unsubscribe();
+    });
+}

@@ -1,0 +1,228 @@
+import { Map as ImmutableMap, hash, is } from 'immutable';
+import type { SpecEvent } from '../instrumentation/index.ts';
+import { attemptAction, brokenInvariants, type Spec } from '../properties/index.ts';
+
+
+/** The state of one explanation after some events: spec state, process locals, invariants broken so far. */
+export interface Snapshot<S, L> {
+  readonly state: S;
+  readonly locals: ImmutableMap<string, L>;
+  /** Invariant name → the first event that broke it on this path. */
+  readonly broken: ImmutableMap<string, SpecEvent>;
+}
+
+/** One applied event with the snapshot it met, so the event can be displaced later. */
+interface Applied<S, L> {
+  readonly event: SpecEvent;
+  readonly keys: readonly string[];
+  readonly before: Snapshot<S, L>;
+}
+
+/** One explanation: a linearization of the events so far (its last `window` steps) and where it leads. */
+export interface Configuration<S, L> {
+  now: Snapshot<S, L>;
+  history: Array<Applied<S, L>>;
+  /** Whether older steps were dropped from `history`: they can no longer be displaced. */
+  trimmed: boolean;
+}
+
+export interface Rejection<S, L> {
+  readonly guard: string;
+  readonly threw?: string;
+  readonly met: Snapshot<S, L>;
+}
+
+export type Acceptance<S, L> =
+  | { readonly accepted: true }
+  | { readonly accepted: false; readonly rejection: Rejection<S, L>; readonly inconclusive?: string };
+
+const SHARED = ['*'];
+const keyOf = (value: unknown): string => (typeof value === 'string' ? `s:${value}` : `j:${JSON.stringify(value)}`);
+
+/** Whether `earlier` (before in the delivery order) is in the causal past of `later`. */
+const inPast = (earlier: SpecEvent, later: SpecEvent): boolean => {
+  const known = later.vc[earlier.proc];
+  return typeof known === 'number' && Object.hasOwn(later.vc, earlier.proc) && known >= earlier.seq;
+};
+
+const sharesKey = (a: readonly string[], b: readonly string[]): boolean => a.some((k) => b.includes(k));
+/** Events that may not swap places: same process, or a footprint key in common. */
+const dependent = (a: { event: SpecEvent; keys: readonly string[] }, b: { event: SpecEvent; keys: readonly string[] }): boolean =>
+  a.event.proc === b.event.proc || sharesKey(a.keys, b.keys);
+
+/**
+ * Explores the orders of concurrent events in which a trace could have happened (DESIGN.md,
+ * "Conformance semantics"). Every order of the first n+1 events is an order of the first n with
+ * the new event inserted somewhere after its causal past; inserting it among events it
+ * commutes with changes nothing, so only the end and the places just before concurrent events
+ * that share a footprint key are tried. A system with no races keeps exactly one configuration.
+ */
+export class OrderExploration<S, L> {
+  configurations: Array<Configuration<S, L>>;
+  /** Set once configurations were dropped for the bound: a later failure is then inconclusive. */
+  truncated: string | undefined;
+  /** Recently accepted events by footprint key: where to look for rivals of a new event. */
+  private readonly byKey = new Map<string, Array<{ readonly event: SpecEvent; readonly index: number }>>();
+  private acceptedCount = 0;
+
+  constructor(
+    private readonly spec: Spec<S, L>,
+    private readonly maxConfigurations: number,
+    private readonly window: number,
+  ) {
+    const snapshot: Snapshot<S, L> = { state: spec.init(), locals: ImmutableMap(), broken: ImmutableMap() };
+    this.configurations = [{ now: snapshot, history: [], trimmed: false }];
+  }
+
+  accept(event: SpecEvent): Acceptance<S, L> {
+    const keys = this.footprint(event);
+    const { rivals, beyondWindow } = this.rivalsOf(event, keys);
+    const next: Array<Configuration<S, L>> = [];
+    let rejection: Rejection<S, L> | undefined;
+    let missedRival = false;
+    for (const configuration of this.configurations) {
+      // Insertions first: appending reuses (and extends) this configuration's history.
+      const inserted: Array<Configuration<S, L>> = [];
+      for (const rival of rivals) {
+        const index = configuration.history.findLastIndex((applied) => applied.event === rival);
+        if (index < 0) missedRival = true;
+        else inserted.push(...this.insertBefore(configuration, index, event, keys));
+      }
+      const appended = this.step(configuration.now, event);
+      if (Array.isArray(appended)) {
+        appended.forEach((snapshot, i) => next.push(this.extend(configuration, event, keys, snapshot, i < appended.length - 1)));
+      } else rejection ??= appended;
+      next.push(...inserted);
+    }
+    if (next.length === 0) {
+      const inconclusive = this.truncated ?? (beyondWindow || missedRival ? `placing it earlier would need reordering beyond the last ${this.window} events` : undefined);
+      return { accepted: false, rejection: rejection!, ...(inconclusive === undefined ? {} : { inconclusive }) };
+    }
+    this.configurations = next.length === 1 ? next : this.merge(next);
+    this.remember(event, keys);
+    return { accepted: true };
+  }
+
+  /** Accepted events that share a key with `event` and are concurrent with it: the only ones worth reordering. */
+  private rivalsOf(event: SpecEvent, keys: readonly string[]): { rivals: SpecEvent[]; beyondWindow: boolean } {
+    const rivals = new Set<SpecEvent>();
+    let beyondWindow = false;
+    const oldest = this.acceptedCount - this.window;
+    for (const key of keys) {
+      for (const { event: other, index } of this.byKey.get(key) ?? []) {
+        if (inPast(other, event)) continue;
+        if (index < oldest) beyondWindow = true;
+        else rivals.add(other);
+      }
+    }
+    return { rivals: [...rivals], beyondWindow };
+  }
+
+  private remember(event: SpecEvent, keys: readonly string[]): void {
+    const index = this.acceptedCount++;
+    for (const key of keys) {
+      let recent = this.byKey.get(key);
+      if (recent === undefined) this.byKey.set(key, (recent = []));
+      recent.push({ event, index });
+      // Older entries matter only to say "beyond the window"; keep a few of them for that.
+      if (recent.length > 64 && recent[recent.length - 64]!.index < index - this.window) recent.splice(0, recent.length - 64);
+    }
+    if (this.byKey.size > 4 * this.window) {
+      for (const [key, recent] of this.byKey) if (recent.at(-1)!.index < index - this.window) this.byKey.delete(key);
+    }
+  }
+
+  private footprint(event: SpecEvent): readonly string[] {
+    const footprint = this.spec.footprint;
+    if (footprint === undefined) return SHARED;
+    try {
+      return footprint(event).map(keyOf);
+    } catch {
+      return SHARED;
+    }
+  }
+
+  /** Applies one event to one snapshot: every next snapshot, or why it is not enabled. */
+  step(before: Snapshot<S, L>, event: SpecEvent): Array<Snapshot<S, L>> | Rejection<S, L> {
+    const hasLocal = before.locals.has(event.proc);
+    const local = hasLocal ? before.locals.get(event.proc)! : (this.spec.local?.() as L);
+    const attempt = attemptAction(this.spec, before.state, local, event);
+    if (!attempt.enabled) return { guard: attempt.guard, met: before, ...(attempt.threw === undefined ? {} : { threw: attempt.threw }) };
+    return attempt.steps.map(({ state, local: after }) => {
+      let broken = before.broken;
+      for (const name of brokenInvariants(this.spec, before.state, event, state)) {
+        if (!broken.has(name)) broken = broken.set(name, event);
+      }
+      const locals = after === local && hasLocal ? before.locals : before.locals.set(event.proc, after);
+      return { state, locals, broken };
+    });
+  }
+
+  /** The configuration with `event` appended; `copy` when the configuration also goes on unchanged. */
+  private extend(configuration: Configuration<S, L>, event: SpecEvent, keys: readonly string[], now: Snapshot<S, L>, copy: boolean): Configuration<S, L> {
+    const history = copy ? [...configuration.history] : configuration.history;
+    history.push({ event, keys, before: configuration.now });
+    let trimmed = configuration.trimmed;
+    if (history.length > 2 * this.window) {
+      history.splice(0, history.length - this.window);
+      trimmed = true;
+    }
+    return { now, history, trimmed };
+  }
+
+  /**
+   * `event` placed just before history[index] (a rival). Its causal predecessors found after that
+   * point move ahead of it with it, which keeps this explanation's class only if each jumps over
+   * events it commutes with; otherwise another configuration holds that order.
+   */
+  private insertBefore(configuration: Configuration<S, L>, index: number, event: SpecEvent, keys: readonly string[]): Array<Configuration<S, L>> {
+    const history = configuration.history;
+    const moved: Array<Applied<S, L>> = [];
+    const stay: Array<Applied<S, L>> = [];
+    for (let j = index; j < history.length; j++) {
+      const applied = history[j]!;
+      if (!inPast(applied.event, event)) stay.push(applied);
+      else if (stay.some((other) => dependent(other, applied))) return [];
+      else moved.push(applied);
+    }
+    const base = history[index]!.before;
+    let branches = [{ now: base, applied: [] as Array<Applied<S, L>> }];
+    for (const { event: replayed, keys: replayedKeys } of [...moved, { event, keys }, ...stay]) {
+      branches = branches.flatMap((branch) => {
+        const after = this.step(branch.now, replayed);
+        if (!Array.isArray(after)) return [];
+        return after.map((now) => ({ now, applied: [...branch.applied, { event: replayed, keys: replayedKeys, before: branch.now }] }));
+      });
+      if (branches.length === 0) return [];
+    }
+    return branches.map((branch) => ({ now: branch.now, history: [...history.slice(0, index), ...branch.applied], trimmed: configuration.trimmed }));
+  }
+
+  /** Merges identical explanations (same order in the window, same state), then applies the bound. */
+  private merge(configurations: Array<Configuration<S, L>>): Array<Configuration<S, L>> {
+    const merged: Array<Configuration<S, L>> = [];
+    const byHash = new Map<number, Array<Configuration<S, L>>>();
+    for (const configuration of configurations) {
+      const h = hash(configuration.now.state) ^ hash(configuration.now.locals);
+      const same = byHash.get(h)?.find((other) => sameExplanation(other, configuration));
+      if (same !== undefined) {
+        // Either explanation will do: keep the invariants broken on both paths only.
+        same.now = { ...same.now, broken: same.now.broken.filter((_, name) => configuration.now.broken.has(name)) };
+        continue;
+      }
+      byHash.set(h, [...(byHash.get(h) ?? []), configuration]);
+      merged.push(configuration);
+    }
+    if (merged.length > this.maxConfigurations) {
+      this.truncated ??= `more than ${this.maxConfigurations} orders of concurrent events had to be explored (--max-configurations)`;
+      merged.length = this.maxConfigurations;
+    }
+    return merged;
+  }
+}
+
+function sameExplanation<S, L>(a: Configuration<S, L>, b: Configuration<S, L>): boolean {
+  if (!is(a.now.state, b.now.state) || !is(a.now.locals, b.now.locals) || a.history.length !== b.history.length) return false;
+  for (let i = 0; i < a.history.length; i++) if (a.history[i]!.event !== b.history[i]!.event) return false;
+  return true;
+}

@@ -1,0 +1,53 @@
+import fc from 'fast-check';
+import { from } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import counterRace from '../../examples/counter-race/spec.ts';
+import uploader from '../../examples/uploader/spec.ts';
+import type { SpecEvent } from '../../instrumentation/index.ts';
+import { checkConformance, type Alert, type CheckItem } from '../../monitor/index.ts';
+import type { Params, Spec } from '../../properties/index.ts';
+import type { Random } from '../../examples/index.ts';
+import { propertyRuns } from '../support/property-runs.ts';
+import { referenceCheck } from '../support/reference-checker.ts';
+import { deliveredEvents, idOf, orderEvents } from '../support/run-order.ts';
+import { counterCandidates, specTrace, uploaderCandidates } from '../support/spec-traces.ts';
+
+const shapes = fc.record({
+  seed: fc.integer(),
+  events: fc.integer({ min: 0, max: 8 }),
+  processes: fc.integer({ min: 1, max: 3 }),
+  messageProbability: fc.double({ min: 0, max: 1, noNaN: true }),
+  mutationProbability: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 0.5, noNaN: true })),
+});
+
+/** Orders the events as the monitor would, then checks them; large bounds, so nothing is cut short. */
+function exploringCheck<S, L>(spec: Spec<S, L>, events: readonly SpecEvent[]): { delivered: SpecEvent[]; alerts: Alert[] } {
+  const ordered = orderEvents(events);
+  const items: CheckItem[] = [];
+  from(ordered).pipe(checkConformance(spec, { maxConfigurations: 1_000_000 })).subscribe((item) => items.push(item));
+  return { delivered: deliveredEvents(ordered), alerts: items.filter((i): i is Alert => i.type === 'alert') };
+}
+
+const names = (alerts: readonly Alert[], kind: string) => alerts.filter((a) => a.kind === kind).map((a) => a.name).sort();
+
+function agreesWithReference<S, L>(spec: Spec<S, L>, candidates: (random: Random) => Array<{ action: string; params: Params }>) {
+  return fc.property(shapes, (shape) => {
+    const events = specTrace(spec, candidates, shape);
+    const { delivered, alerts } = exploringCheck(spec, events);
+    const reference = referenceCheck(spec, delivered);
+    expect(alerts.filter((a) => a.verdict === 'inconclusive')).toEqual([]);
+    expect(alerts.filter((a) => a.kind === 'nonconformance').map((a) => idOf(a.event!))).toEqual(reference.nonconforming.map(idOf));
+    expect(names(alerts, 'invariant')).toEqual(reference.invariants);
+    expect(names(alerts, 'end-condition')).toEqual(reference.endConditions);
+  });
+}
+
+describe('the exploring checker against every linearization (reference)', () => {
+  it('agrees on uploader traces', () => {
+    fc.assert(agreesWithReference(uploader, uploaderCandidates), { numRuns: propertyRuns(1000) });
+  });
+
+  it('agrees on the counter race (x + 1 / x * 2, with locals and nondeterminism)', () => {
+    fc.assert(agreesWithReference(counterRace, counterCandidates), { numRuns: propertyRuns(1000) });
+  });
+});
