@@ -33,6 +33,7 @@ export interface CheckSummary {
 export type CheckItem = Alert | CheckSummary;
 
 const HISTORY_LIMIT = 50;
+const EXACT_END_SEARCH = 16;
 const paramKeys = (event: SpecEvent): string[] => Object.values(event.params).filter((v) => v === null || typeof v !== 'object').map((v) => JSON.stringify(v));
 
 /** Events before `event` in the explanation, in its causal past, sharing a parameter value with it. */
@@ -162,6 +163,11 @@ export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOpt
 
       const onEnd = (): void => {
         while (waiting.length > 0) judgeFirstWaiting();
+        // Short runs fit the exact search whole: judge them on every order, not only those kept.
+        if (accepted <= EXACT_END_SEARCH) {
+          const all = exploration.searchWindow();
+          if (all.length > 0) exploration.configurations = all;
+        }
         reportInvariants(true);
         const configurations = exploration.configurations;
         const verdicts = configurations.map((c) => new Set(brokenEndConditions(spec, c.now.state)));

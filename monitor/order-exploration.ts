@@ -46,9 +46,7 @@ const inPast = (earlier: SpecEvent, later: SpecEvent): boolean => {
 };
 
 const sharesKey = (a: readonly string[], b: readonly string[]): boolean => a.some((k) => b.includes(k));
-/** Events that may not swap places: same process, or a footprint key in common. */
-const dependent = (a: { event: SpecEvent; keys: readonly string[] }, b: { event: SpecEvent; keys: readonly string[] }): boolean =>
-  a.event.proc === b.event.proc || sharesKey(a.keys, b.keys);
+
 
 /**
  * Explores the orders of concurrent events in which a trace could have happened (DESIGN.md,
@@ -69,6 +67,8 @@ export class OrderExploration<S, L> {
     private readonly spec: Spec<S, L>,
     private readonly maxConfigurations: number,
     private readonly window: number,
+    /** Steps the exact search goes back over. */
+    private readonly searchSize = 16,
   ) {
     const snapshot: Snapshot<S, L> = { state: spec.init(), locals: ImmutableMap(), broken: ImmutableMap() };
     this.configurations = [{ now: snapshot, history: [], trimmed: false }];
@@ -95,12 +95,79 @@ export class OrderExploration<S, L> {
       next.push(...inserted);
     }
     if (next.length === 0) {
+      const searched = this.searchWindow(event);
+      if (searched.length > 0) {
+        this.configurations = this.merge(searched);
+        this.remember(event, keys);
+        return { accepted: true };
+      }
       const inconclusive = this.truncated ?? (beyondWindow || missedRival ? `placing it earlier would need reordering beyond the last ${this.window} events` : undefined);
       return { accepted: false, rejection: rejection!, ...(inconclusive === undefined ? {} : { inconclusive }) };
     }
     this.configurations = next.length === 1 ? next : this.merge(next);
     this.remember(event, keys);
     return { accepted: true };
+  }
+
+  /**
+   * The exact semantics over the last `searchWindow` steps (plus `extra`): every order of those
+   * events consistent with happens-before, from the snapshot before them, merging equal (cut,
+   * state) nodes. The cheap paths above miss orders where earlier events must move after later
+   * ones; this finds them. Returns no configuration if none works (or the search was cut short).
+   */
+  searchWindow(extra?: SpecEvent): Array<Configuration<S, L>> {
+    const found: Array<Configuration<S, L>> = [];
+    const searchedBases = new Set<Snapshot<S, L>>();
+    for (const configuration of this.configurations) {
+      const history = configuration.history;
+      const start = Math.max(0, history.length - this.searchSize);
+      const base = history[start]?.before ?? configuration.now;
+      if (searchedBases.has(base)) continue;
+      searchedBases.add(base);
+      const events = history.slice(start).map((applied) => applied.event);
+      if (extra !== undefined) events.push(extra);
+      for (const end of this.latticeSearch(base, events)) {
+        found.push({ now: end.now, history: [...history.slice(0, start), ...end.path], trimmed: configuration.trimmed || start > 0 });
+      }
+    }
+    return found;
+  }
+
+  private latticeSearch(base: Snapshot<S, L>, events: readonly SpecEvent[]): Array<{ now: Snapshot<S, L>; path: Array<Applied<S, L>> }> {
+    const preds = events.map((event) => events.reduce((mask, other, j) => (other !== event && inPast(other, event) ? mask | (1n << BigInt(j)) : mask), 0n));
+    const keys = events.map((event) => this.footprint(event));
+    type Node = { cut: bigint; now: Snapshot<S, L>; path: Array<Applied<S, L>> };
+    let level: Node[] = [{ cut: 0n, now: base, path: [] }];
+    const limit = this.maxConfigurations * 64;
+    for (let depth = 0; depth < events.length; depth++) {
+      const next = new Map<string, Node[]>();
+      let size = 0;
+      for (const node of level) {
+        events.forEach((event, i) => {
+          const bit = 1n << BigInt(i);
+          if ((node.cut & bit) !== 0n || (preds[i]! & node.cut) !== preds[i]!) return;
+          const after = this.step(node.now, event);
+          if (!Array.isArray(after)) return;
+          for (const now of after) {
+            const cut = node.cut | bit;
+            const key = `${cut}:${hash(now.state) ^ hash(now.locals)}`;
+            const same = next.get(key)?.find((other) => is(other.now.state, now.state) && is(other.now.locals, now.locals));
+            if (same !== undefined) {
+              same.now = { ...same.now, broken: same.now.broken.filter((_, name) => now.broken.has(name)) };
+              continue;
+            }
+            next.set(key, [...(next.get(key) ?? []), { cut, now, path: [...node.path, { event, keys: keys[i]!, before: node.now }] }]);
+            if (++size > limit) {
+              this.truncated ??= `more than ${limit} (order, state) pairs in the last ${events.length} events (--max-configurations)`;
+              return;
+            }
+          }
+        });
+      }
+      level = [...next.values()].flat();
+      if (level.length === 0) return [];
+    }
+    return level;
   }
 
   /** Accepted events that share a key with `event` and are concurrent with it: the only ones worth reordering. */
@@ -171,9 +238,8 @@ export class OrderExploration<S, L> {
   }
 
   /**
-   * `event` placed just before history[index] (a rival). Its causal predecessors found after that
-   * point move ahead of it with it, which keeps this explanation's class only if each jumps over
-   * events it commutes with; otherwise another configuration holds that order.
+   * `event` placed just before history[index] (a rival): its causal predecessors found after that
+   * point move ahead with it, the other events follow it; the replay decides if that order works.
    */
   private insertBefore(configuration: Configuration<S, L>, index: number, event: SpecEvent, keys: readonly string[]): Array<Configuration<S, L>> {
     const history = configuration.history;
@@ -181,9 +247,8 @@ export class OrderExploration<S, L> {
     const stay: Array<Applied<S, L>> = [];
     for (let j = index; j < history.length; j++) {
       const applied = history[j]!;
-      if (!inPast(applied.event, event)) stay.push(applied);
-      else if (stay.some((other) => dependent(other, applied))) return [];
-      else moved.push(applied);
+      if (inPast(applied.event, event)) moved.push(applied);
+      else stay.push(applied);
     }
     const base = history[index]!.before;
     let branches = [{ now: base, applied: [] as Array<Applied<S, L>> }];
