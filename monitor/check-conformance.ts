@@ -5,7 +5,7 @@ import { alertEvent, alertId, diagnosticAlert, type Alert, type AlertEvent } fro
 import { describeDiagnostic } from './describe-diagnostic.ts';
 import { OrderExploration, type Configuration, type Rejection } from './order-exploration.ts';
 import type { OrderedItem } from './trace-items.ts';
-import { plainValue, stateForEvent } from './trim-state.ts';
+import { plainValue, stateForEvent, wholeState } from './trim-state.ts';
 
 export interface ConformanceOptions {
   /** Most explanations (orders of concurrent events) kept at once; past it, verdicts are inconclusive. */
@@ -79,6 +79,11 @@ export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOpt
         subscriber.next(alert);
       };
 
+      // Once explanations were dropped for the bound, "every explanation" can no longer be claimed.
+      const undecided = (): Alert['verdict'] => (exploration.truncated === undefined ? 'violated' : 'inconclusive');
+      const notEveryOrder = (): string =>
+        exploration.truncated === undefined ? 'that the spec allows' : `explored, but not every order was explored: ${exploration.truncated}`;
+
       const waitsOn = (event: SpecEvent, upTo = waiting.length): boolean =>
         waiting.slice(0, upTo).some(({ event: w }) => Object.hasOwn(event.vc, w.proc) && event.vc[w.proc]! >= w.seq);
 
@@ -139,10 +144,10 @@ export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOpt
         const binding = invariant !== undefined && typeof invariant !== 'function' && Object.hasOwn(event.params, invariant.forEach)
           ? { [invariant.forEach]: event.params[invariant.forEach] } : undefined;
         return {
-          type: 'alert', id: alertId(spec.name, 'invariant', name, event.proc, event.seq), kind: 'invariant', verdict: 'violated', name,
+          type: 'alert', id: alertId(spec.name, 'invariant', name, event.proc, event.seq), kind: 'invariant', verdict: undecided(), name,
           event: alertEvent(event), ...(binding === undefined ? {} : { binding }),
           state: stateForEvent(first.now.state, event.params), history: causalHistory(first, event),
-          reason: `invariant ${name} is broken after ${event.proc}#${event.seq} ${event.action}${binding === undefined ? '' : ` for ${JSON.stringify(binding)}`} in every order of the events that the spec allows`,
+          reason: `invariant ${name} is broken after ${event.proc}#${event.seq} ${event.action}${binding === undefined ? '' : ` for ${JSON.stringify(binding)}`} in every order of the events ${notEveryOrder()}`,
         };
       };
 
@@ -166,7 +171,10 @@ export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOpt
         // Short runs fit the exact search whole: judge them on every order, not only those kept.
         if (accepted <= EXACT_END_SEARCH) {
           const all = exploration.searchWindow();
-          if (all.length > 0) exploration.configurations = all;
+          if (all !== undefined && all.length > 0) {
+            exploration.configurations = all;
+            exploration.truncated = undefined;
+          }
         }
         reportInvariants(true);
         const configurations = exploration.configurations;
@@ -174,8 +182,8 @@ export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOpt
         for (const name of Object.keys(spec.endConditions ?? {})) {
           if (!verdicts.every((broken) => broken.has(name))) continue;
           emit({
-            type: 'alert', id: alertId(spec.name, 'end-condition', name), kind: 'end-condition', verdict: 'violated', name,
-            state: plainValue(configurations[0]!.now.state), reason: `end condition ${name} is false when the trace ends, in every order of the events that the spec allows`,
+            type: 'alert', id: alertId(spec.name, 'end-condition', name), kind: 'end-condition', verdict: undecided(), name,
+            state: wholeState(configurations[0]!.now.state), reason: `end condition ${name} is false when the trace ends, in every order of the events ${notEveryOrder()}`,
           });
         }
         subscriber.next({ type: 'summary', spec: spec.name, events, duplicates, alerts: counts, violated, inconclusive, peakConfigurations });

@@ -19,3 +19,4 @@ export type { CheckItem, CheckSummary, ConformanceOptions } from './check-confor
 export { alertId } from './alerts.ts';
 export type { Alert, AlertEvent, AlertKind } from './alerts.ts';
 export { OrderExploration } from './order-exploration.ts';
+export { describeAlert } from './describe-alert.ts';

@@ -45,7 +45,6 @@ const inPast = (earlier: SpecEvent, later: SpecEvent): boolean => {
   return typeof known === 'number' && Object.hasOwn(later.vc, earlier.proc) && known >= earlier.seq;
 };
 
-const sharesKey = (a: readonly string[], b: readonly string[]): boolean => a.some((k) => b.includes(k));
 
 
 /**
@@ -96,7 +95,7 @@ export class OrderExploration<S, L> {
     }
     if (next.length === 0) {
       const searched = this.searchWindow(event);
-      if (searched.length > 0) {
+      if (searched !== undefined && searched.length > 0) {
         this.configurations = this.merge(searched);
         this.remember(event, keys);
         return { accepted: true };
@@ -113,9 +112,10 @@ export class OrderExploration<S, L> {
    * The exact semantics over the last `searchWindow` steps (plus `extra`): every order of those
    * events consistent with happens-before, from the snapshot before them, merging equal (cut,
    * state) nodes. The cheap paths above miss orders where earlier events must move after later
-   * ones; this finds them. Returns no configuration if none works (or the search was cut short).
+   * ones; this finds them. Returns no configuration if none works, undefined if the search was
+   * cut short by the bound.
    */
-  searchWindow(extra?: SpecEvent): Array<Configuration<S, L>> {
+  searchWindow(extra?: SpecEvent): Array<Configuration<S, L>> | undefined {
     const found: Array<Configuration<S, L>> = [];
     const searchedBases = new Set<Snapshot<S, L>>();
     for (const configuration of this.configurations) {
@@ -126,14 +126,16 @@ export class OrderExploration<S, L> {
       searchedBases.add(base);
       const events = history.slice(start).map((applied) => applied.event);
       if (extra !== undefined) events.push(extra);
-      for (const end of this.latticeSearch(base, events)) {
+      const ends = this.latticeSearch(base, events);
+      if (ends === undefined) return undefined;
+      for (const end of ends) {
         found.push({ now: end.now, history: [...history.slice(0, start), ...end.path], trimmed: configuration.trimmed || start > 0 });
       }
     }
     return found;
   }
 
-  private latticeSearch(base: Snapshot<S, L>, events: readonly SpecEvent[]): Array<{ now: Snapshot<S, L>; path: Array<Applied<S, L>> }> {
+  private latticeSearch(base: Snapshot<S, L>, events: readonly SpecEvent[]): Array<{ now: Snapshot<S, L>; path: Array<Applied<S, L>> }> | undefined {
     const preds = events.map((event) => events.reduce((mask, other, j) => (other !== event && inPast(other, event) ? mask | (1n << BigInt(j)) : mask), 0n));
     const keys = events.map((event) => this.footprint(event));
     type Node = { cut: bigint; now: Snapshot<S, L>; path: Array<Applied<S, L>> };
@@ -143,11 +145,12 @@ export class OrderExploration<S, L> {
       const next = new Map<string, Node[]>();
       let size = 0;
       for (const node of level) {
-        events.forEach((event, i) => {
+        for (let i = 0; i < events.length; i++) {
+          const event = events[i]!;
           const bit = 1n << BigInt(i);
-          if ((node.cut & bit) !== 0n || (preds[i]! & node.cut) !== preds[i]!) return;
+          if ((node.cut & bit) !== 0n || (preds[i]! & node.cut) !== preds[i]!) continue;
           const after = this.step(node.now, event);
-          if (!Array.isArray(after)) return;
+          if (!Array.isArray(after)) continue;
           for (const now of after) {
             const cut = node.cut | bit;
             const key = `${cut}:${hash(now.state) ^ hash(now.locals)}`;
@@ -159,10 +162,10 @@ export class OrderExploration<S, L> {
             next.set(key, [...(next.get(key) ?? []), { cut, now, path: [...node.path, { event, keys: keys[i]!, before: node.now }] }]);
             if (++size > limit) {
               this.truncated ??= `more than ${limit} (order, state) pairs in the last ${events.length} events (--max-configurations)`;
-              return;
+              return undefined;
             }
           }
-        });
+        }
       }
       level = [...next.values()].flat();
       if (level.length === 0) return [];
@@ -263,13 +266,17 @@ export class OrderExploration<S, L> {
     return branches.map((branch) => ({ now: branch.now, history: [...history.slice(0, index), ...branch.applied], trimmed: configuration.trimmed }));
   }
 
-  /** Merges identical explanations (same order in the window, same state), then applies the bound. */
+  /**
+   * Merges configurations with equal state and locals (they all hold the same events, so the same
+   * cut), keeping one history; an order lost this way is found again by the exact search if an
+   * event ever needs it. Then applies the bound.
+   */
   private merge(configurations: Array<Configuration<S, L>>): Array<Configuration<S, L>> {
     const merged: Array<Configuration<S, L>> = [];
     const byHash = new Map<number, Array<Configuration<S, L>>>();
     for (const configuration of configurations) {
       const h = hash(configuration.now.state) ^ hash(configuration.now.locals);
-      const same = byHash.get(h)?.find((other) => sameExplanation(other, configuration));
+      const same = byHash.get(h)?.find((other) => is(other.now.state, configuration.now.state) && is(other.now.locals, configuration.now.locals));
       if (same !== undefined) {
         // Either explanation will do: keep the invariants broken on both paths only.
         same.now = { ...same.now, broken: same.now.broken.filter((_, name) => configuration.now.broken.has(name)) };
@@ -284,10 +291,4 @@ export class OrderExploration<S, L> {
     }
     return merged;
   }
-}
-
-function sameExplanation<S, L>(a: Configuration<S, L>, b: Configuration<S, L>): boolean {
-  if (!is(a.now.state, b.now.state) || !is(a.now.locals, b.now.locals) || a.history.length !== b.history.length) return false;
-  for (let i = 0; i < a.history.length; i++) if (a.history[i]!.event !== b.history[i]!.event) return false;
-  return true;
 }

@@ -19,15 +19,24 @@ const selects = (key: unknown, values: readonly unknown[]): boolean =>
  * from these entries, so a report shows what decided it without dumping the whole state.
  */
 export function stateForEvent(state: unknown, params: Readonly<Record<string, unknown>>): unknown {
-  if (!isRecord(state) && !(isImmutable(state) && isKeyed(state))) return plainValue(state);
   const values = Object.values(params).filter((v) => v === null || typeof v !== 'object');
+  return selectState(state, (key) => selects(key, values));
+}
+
+/** A whole state as JSON-friendly data (collections capped), for end-of-trace reports. */
+export function wholeState(state: unknown): unknown {
+  return selectState(state, () => true);
+}
+
+function selectState(state: unknown, keep: (key: unknown) => boolean): unknown {
+  if (!isRecord(state) && !(isImmutable(state) && isKeyed(state))) return plainValue(state);
   const trimmed: Record<string, unknown> = {};
   for (const [field, value] of (state as unknown as { toSeq(): Iterable<[string, unknown]> }).toSeq()) {
     if (isImmutable(value) && isKeyed(value)) {
-      const entries = [...(value as unknown as Iterable<[unknown, unknown]>)].filter(([key]) => selects(key, values)).slice(0, MAX_ENTRIES);
+      const entries = [...(value as unknown as Iterable<[unknown, unknown]>)].filter(([key]) => keep(key)).slice(0, MAX_ENTRIES);
       trimmed[field] = Object.fromEntries(entries.map(([key, item]) => [typeof key === 'string' ? key : JSON.stringify(plainValue(key)), plainValue(item)]));
     } else if (isCollection(value)) {
-      trimmed[field] = [...(value as Iterable<unknown>)].filter((item) => selects(item, values)).slice(0, MAX_ENTRIES).map(plainValue);
+      trimmed[field] = [...(value as Iterable<unknown>)].filter((item) => keep(item)).slice(0, MAX_ENTRIES).map(plainValue);
     } else trimmed[field] = plainValue(value);
   }
   return trimmed;

@@ -45,9 +45,9 @@ function agreesWithReference<S, L>(spec: Spec<S, L>, candidates: (random: Random
 describe('the exploring checker against every linearization (reference)', () => {
   it('agrees on uploader traces', () => {
     fc.assert(agreesWithReference(uploader, uploaderCandidates), { numRuns: propertyRuns(1000) });
-  });
+  }, 600_000);
 
   it('agrees on the counter race (x + 1 / x * 2, with locals and nondeterminism)', () => {
     fc.assert(agreesWithReference(counterRace, counterCandidates), { numRuns: propertyRuns(1000) });
-  });
+  }, 600_000);
 });

@@ -1,0 +1,88 @@
+import { checkConformance, DEFAULT_MAX_CONFIGURATIONS, DEFAULT_REORDER_WINDOW, type CheckSummary } from '../check-conformance.ts';
+import { causalOrder, DEFAULT_MAX_HELD } from '../causal-order.ts';
+import { describeAlert } from '../describe-alert.ts';
+import type { CliEnvironment } from './cli-environment.ts';
+import { LIMIT_HELP, limitFlags, limitsFrom, numberOption, parseCommandArgs, usageError } from './cli-options.ts';
+import { loadSpec } from './load-spec.ts';
+import { ProgressLine } from './progress-line.ts';
+import { BufferedLines } from './text-sink.ts';
+
+export const CHECK_HELP = `Usage: specwatch check --spec <spec.ts> [options] <trace…>
+
+Checks NDJSON traces against a spec: every event must be an enabled action in some order of
+the events that happens-before allows; invariants and end conditions are violated when every
+such order violates them. Alerts go to stdout, a summary to stderr. Use '-' for stdin.
+
+Options:
+  --spec <file>              the spec: a .ts module whose default export is defineSpec(...)
+  --json                     one JSON alert per line instead of text
+  --max-configurations <n>   most orders of concurrent events kept at once (default ${DEFAULT_MAX_CONFIGURATIONS});
+                             past it verdicts that depend on the rest are inconclusive
+  --reorder-window <n>       how many recent events a late event may be placed before (default ${DEFAULT_REORDER_WINDOW})
+  --max-held <n>             most events held for their causal past (default ${DEFAULT_MAX_HELD})
+  --no-typecheck             load the spec without type-checking it first
+${LIMIT_HELP}
+  -q, --quiet                no progress line and no summary
+  -h, --help                 show this help
+
+Exit status: 0 all conform, 1 something violated or malformed, 3 nothing violated but something
+inconclusive, 2 usage errors, unreadable traces, or a spec that fails to load or type-check.`;
+
+export async function checkCommand(args: readonly string[], env: CliEnvironment): Promise<number> {
+  const { values, positionals } = parseCommandArgs('check', args, {
+    spec: { type: 'string' },
+    json: { type: 'boolean' },
+    'max-configurations': { type: 'string' },
+    'reorder-window': { type: 'string' },
+    'max-held': { type: 'string' },
+    'no-typecheck': { type: 'boolean' },
+    quiet: { type: 'boolean', short: 'q' },
+    help: { type: 'boolean', short: 'h' },
+    ...limitFlags,
+  });
+  if (values.help === true) {
+    env.stdout.write(`${CHECK_HELP}\n`);
+    return 0;
+  }
+  if (values.spec === undefined) throw usageError('check needs --spec <spec.ts>', 'check');
+  if (positionals.length === 0) throw usageError('check needs at least one trace file (or - for stdin)', 'check');
+  const limits = limitsFrom('check', values);
+  const conformance = {
+    maxConfigurations: numberOption('check', 'max-configurations', values['max-configurations'], DEFAULT_MAX_CONFIGURATIONS, 1),
+    reorderWindow: numberOption('check', 'reorder-window', values['reorder-window'], DEFAULT_REORDER_WINDOW, 1),
+  };
+  const maxHeld = numberOption('check', 'max-held', values['max-held'], DEFAULT_MAX_HELD, 1);
+  await env.checkTraceFilesReadable(positionals);
+  const spec = await loadSpec(values.spec, { typecheck: values['no-typecheck'] !== true });
+
+  const quiet = values.quiet === true;
+  const out = new BufferedLines(env.stdout);
+  let summary: CheckSummary | undefined;
+  let alerts = 0;
+  const progress = new ProgressLine(env.stderr, !quiet, () => `specwatch check: ${alerts} alerts so far`);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      env.readTraceFiles(positionals, { limits }).pipe(causalOrder({ maxHeld }), checkConformance(spec, conformance)).subscribe({
+        next: (item) => {
+          if (item.type === 'summary') summary = item;
+          else {
+            alerts++;
+            out.line(values.json === true ? JSON.stringify(item) : `${describeAlert(item)}\n`);
+          }
+        },
+        error: reject,
+        complete: resolve,
+      });
+    });
+  } finally {
+    progress.stop();
+  }
+  await out.end();
+  if (summary === undefined) return 2;
+  if (!quiet) {
+    const kinds = Object.entries(summary.alerts).map(([kind, n]) => `${n} ${kind}`).join(', ');
+    env.stderr.write(`specwatch check: ${summary.events.toLocaleString('en-US')} events checked against ${summary.spec}: ${alerts === 0 ? 'all conform' : kinds}` +
+      ` (most orders explored at once: ${summary.peakConfigurations})\n`);
+  }
+  return summary.violated > 0 ? 1 : summary.inconclusive > 0 ? 3 : 0;
+}

@@ -1,0 +1,51 @@
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import ts from 'typescript';
+import { isSpec, type Spec } from '../../properties/index.ts';
+import { SpecwatchError } from '../errors.ts';
+
+const MAX_TYPE_ERRORS = 10;
+
+const invalid = (message: string, path: string, cause?: unknown): SpecwatchError =>
+  new SpecwatchError(message, { code: 'SPEC_INVALID', cause, context: { spec: path } });
+
+/** Type-checks a spec file (and what it imports) as strict TypeScript; returns readable errors. */
+export function typeErrors(path: string): string[] {
+  const program = ts.createProgram([path], {
+    strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    allowImportingTsExtensions: true, skipLibCheck: true, types: [], lib: ['lib.es2023.d.ts'],
+  });
+  const diagnostics = ts.getPreEmitDiagnostics(program).filter((d) => d.file === undefined || !d.file.fileName.includes('/node_modules/'));
+  return diagnostics.slice(0, MAX_TYPE_ERRORS).map((d) => {
+    const text = ts.flattenDiagnosticMessageText(d.messageText, '\n    ');
+    if (d.file === undefined || d.start === undefined) return text;
+    const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
+    return `${d.file.fileName}:${line + 1}:${character + 1}: ${text}`;
+  });
+}
+
+/**
+ * Loads a spec: a .ts (or .js) module whose default export is `defineSpec(...)`. Every way this
+ * can fail becomes a SPEC_INVALID error that says what to fix; nothing is built beforehand.
+ */
+export async function loadSpec(path: string, options: { typecheck: boolean }): Promise<Spec<unknown, unknown>> {
+  const absolute = resolve(path);
+  if (!existsSync(absolute)) throw invalid(`cannot read spec ${path}: no such file`, path);
+  if (options.typecheck && /\.[cm]?ts$/.test(absolute)) {
+    const errors = typeErrors(absolute);
+    if (errors.length > 0) {
+      throw invalid(`spec ${path} does not type-check:\n  ${errors.join('\n  ')}\n(--no-typecheck runs it anyway)`, path);
+    }
+  }
+  let module: { default?: unknown };
+  try {
+    module = (await import(pathToFileURL(absolute).href)) as { default?: unknown };
+  } catch (error) {
+    throw invalid(`spec ${path} failed to load: ${(error as Error).message ?? String(error)}`, path, error);
+  }
+  if (!isSpec(module.default)) {
+    throw invalid(`spec ${path} must have a default export made with defineSpec(...) from specwatch/properties (looked in ${dirname(absolute)})`, path);
+  }
+  return module.default;
+}
