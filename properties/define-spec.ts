@@ -21,7 +21,8 @@ export interface ActionContext<S, L> {
   readonly proc: string;
 }
 
-const NEXT = Symbol('specwatch.next');
+// Registered symbols: a spec may be loaded with its own copy of this module.
+const NEXT = Symbol.for('specwatch.next');
 
 /** A next state together with the process's next local state. */
 export interface Next<S, L> {
@@ -73,7 +74,7 @@ export interface SpecDefinition<S, L> {
   readonly footprint?: (action: ObservedAction) => readonly unknown[];
 }
 
-const SPEC = Symbol('specwatch.spec');
+const SPEC = Symbol.for('specwatch.spec');
 
 export interface Spec<S, L> extends SpecDefinition<S, L> {
   readonly [SPEC]: true;

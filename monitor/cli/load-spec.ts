@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
 import ts from 'typescript';
 import { isSpec, type Spec } from '../../properties/index.ts';
 import { SpecwatchError } from '../errors.ts';
@@ -38,14 +39,18 @@ export async function loadSpec(path: string, options: { typecheck: boolean }): P
       throw invalid(`spec ${path} does not type-check:\n  ${errors.join('\n  ')}\n(--no-typecheck runs it anyway)`, path);
     }
   }
-  let module: { default?: unknown };
+  let exported: unknown;
   try {
-    module = (await import(pathToFileURL(absolute).href)) as { default?: unknown };
+    // tsImport loads a .ts spec as its own package says (ESM or CommonJS), so a spec needs no
+    // "type": "module" beside it; CommonJS wraps the default export once more.
+    const module = (await tsImport(pathToFileURL(absolute).href, import.meta.url)) as { default?: unknown };
+    exported = module.default;
+    if (!isSpec(exported) && isSpec((exported as { default?: unknown } | undefined)?.default)) exported = (exported as { default: unknown }).default;
   } catch (error) {
     throw invalid(`spec ${path} failed to load: ${(error as Error).message ?? String(error)}`, path, error);
   }
-  if (!isSpec(module.default)) {
+  if (!isSpec(exported)) {
     throw invalid(`spec ${path} must have a default export made with defineSpec(...) from specwatch/properties (looked in ${dirname(absolute)})`, path);
   }
-  return module.default;
+  return exported;
 }

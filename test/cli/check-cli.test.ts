@@ -1,0 +1,95 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SCENARIOS } from '../../examples/uploader/scenarios.ts';
+import { encodeEvent } from '../../instrumentation/index.ts';
+import type { Alert } from '../../monitor/index.ts';
+import { REPO, specwatch } from '../support/run-cli.ts';
+
+const SPEC = 'examples/uploader/spec.ts';
+const trace = (name: string) => `examples/uploader/traces/${name}.ndjson`;
+const alertsOf = (stdout: string): Alert[] => stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Alert);
+const scratch = () => mkdtempSync(join(tmpdir(), 'specwatch-check-'));
+
+describe('specwatch check', () => {
+  it('catches each of the talk\'s bugs with the matching alert, and passes each fix', () => {
+    const expected: Record<string, (alerts: Alert[]) => void> = {
+      'delete-before-create': (alerts) => expect(alerts.filter((a) => a.kind === 'nonconformance').map((a) => a.guard)).toEqual(['the upload exists', 'the upload exists', 'the upload exists']),
+      'worker-crash': (alerts) => expect(alerts.map((a) => a.name).sort()).toEqual(['EveryMessageHandled', 'NoOrphanContent']),
+      'edit-race': (alerts) => expect(alerts.find((a) => a.kind === 'nonconformance')).toMatchObject({ name: 'PushEdit', guard: 'the upload still has this version', event: { params: { version: 2 } } }),
+    };
+    for (const { name } of SCENARIOS) {
+      const buggy = specwatch(['check', '--no-typecheck', '--json', '--spec', SPEC, trace(`${name}.buggy`)]);
+      expect(buggy.status, name).toBe(1);
+      expected[name]!(alertsOf(buggy.stdout));
+      const fixed = specwatch(['check', '--no-typecheck', '--spec', SPEC, trace(`${name}.fixed`)]);
+      expect(fixed.status, `${name} fixed`).toBe(0);
+      expect(fixed.stdout).toBe('');
+      expect(fixed.stderr).toMatch(/all conform/);
+    }
+  });
+
+  it('keeps the committed example traces equal to what the simulator writes', () => {
+    for (const s of SCENARIOS) {
+      for (const fixed of [false, true]) {
+        const text = s.run(fixed).map((e) => `${encodeEvent(e)}\n`).join('');
+        expect(readFileSync(join(REPO, trace(`${s.name}.${fixed ? 'fixed' : 'buggy'}`)), 'utf8')).toBe(text);
+      }
+    }
+  });
+
+  it('gives the same alerts and ids for the same events in any order and split', () => {
+    const lines = readFileSync(join(REPO, trace('delete-before-create.buggy')), 'utf8').trim().split('\n');
+    const dir = scratch();
+    writeFileSync(join(dir, 'a.ndjson'), lines.filter((_, i) => i % 2 === 0).reverse().join('\n'));
+    writeFileSync(join(dir, 'b.ndjson'), lines.filter((_, i) => i % 2 === 1).join('\n'));
+    const whole = specwatch(['check', '--no-typecheck', '--json', '--spec', SPEC, trace('delete-before-create.buggy')]);
+    const split = specwatch(['check', '--no-typecheck', '--json', '--spec', SPEC, join(dir, 'b.ndjson'), join(dir, 'a.ndjson')]);
+    expect(alertsOf(split.stdout)).toEqual(alertsOf(whole.stdout));
+  });
+
+  it('prints readable alerts by default: the guard, the state met, the causal history', () => {
+    const run = specwatch(['check', '--no-typecheck', '--spec', SPEC, 'examples/traces/uploader-by-hand/no-order-works.ndjson']);
+    expect(run.stdout).toMatch(/VIOLATED nonconformance CreateContent: worker-1@7f3a#2 CreateContent \{"id":1,"version":2\}/);
+    expect(run.stdout).toMatch(/guard "version is the upload version" is false/);
+    expect(run.stdout).toMatch(/state met: \{"uploads":\{"1":1\}/);
+    expect(run.stdout).toMatch(/causal history[^\n]*\n\s+user-1@3f2a#1 Create/);
+  });
+
+  it('exits 3 when nothing is violated for certain but the bound cut the search short', () => {
+    const dir = scratch();
+    const wide = [...Array.from({ length: 8 }, (_, i) => `{"sw":1,"proc":"p${i}","seq":1,"vc":{"p${i}":1},"action":"Increment"}`),
+      `{"sw":1,"proc":"q","seq":1,"vc":{${Array.from({ length: 8 }, (_, i) => `"p${i}":1`).join(',')},"q":1},"action":"Observe","params":{"x":9}}`];
+    writeFileSync(join(dir, 'wide.ndjson'), wide.join('\n'));
+    const run = specwatch(['check', '--no-typecheck', '--max-configurations', '1', '--spec', 'examples/counter-race/spec.ts', join(dir, 'wide.ndjson')]);
+    expect(run.status).toBe(3);
+    expect(run.stdout).toMatch(/INCONCLUSIVE/);
+  });
+
+  it('exits 2 with a clear message for a spec that is missing, does not type-check, throws, or is no spec', () => {
+    const dir = scratch();
+    const properties = join(REPO, 'properties/index.ts');
+    writeFileSync(join(dir, 'typo.ts'), `import { defineSpec } from '${properties}';\nexport default defineSpec<number>({ name: 't', init: () => 'zero', actions: { A: { effect: ({ state }) => state } } });\n`);
+    writeFileSync(join(dir, 'throws.ts'), `throw new Error('spec exploded');\n`);
+    writeFileSync(join(dir, 'plain.ts'), `export default { name: 'not made with defineSpec' };\n`);
+    const missing = specwatch(['check', '--spec', join(dir, 'nope.ts'), trace('edit-race.fixed')]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/cannot read spec .*nope\.ts: no such file/);
+    const typo = specwatch(['check', '--spec', join(dir, 'typo.ts'), trace('edit-race.fixed')]);
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toMatch(/does not type-check:\n\s+.*typo\.ts:2:\d+: Type 'string' is not assignable to type 'number'/);
+    const throws = specwatch(['check', '--no-typecheck', '--spec', join(dir, 'throws.ts'), trace('edit-race.fixed')]);
+    expect(throws.status).toBe(2);
+    expect(throws.stderr).toMatch(/failed to load: spec exploded/);
+    const plain = specwatch(['check', '--no-typecheck', '--spec', join(dir, 'plain.ts'), trace('edit-race.fixed')]);
+    expect(plain.status).toBe(2);
+    expect(plain.stderr).toMatch(/must have a default export made with defineSpec/);
+    expect(specwatch(['check', trace('edit-race.fixed')]).stderr).toMatch(/check needs --spec/);
+  });
+
+  it('type-checks a good spec and runs it', () => {
+    const run = specwatch(['check', '--spec', SPEC, trace('worker-crash.fixed')]);
+    expect(run.status).toBe(0);
+  });
+});
