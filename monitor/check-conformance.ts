@@ -12,10 +12,13 @@ export interface ConformanceOptions {
   readonly maxConfigurations?: number;
   /** How many recent steps an arriving event may be placed before. */
   readonly reorderWindow?: number;
+  /** How many recent steps the exact search (when cheaper ways fail) reorders freely. */
+  readonly searchWindow?: number;
 }
 
 export const DEFAULT_MAX_CONFIGURATIONS = 256;
 export const DEFAULT_REORDER_WINDOW = 1000;
+export const DEFAULT_SEARCH_WINDOW = 16;
 
 /** The end of a bounded run: what was checked and how hard the search was. */
 export interface CheckSummary {
@@ -57,7 +60,7 @@ export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOpt
   const reorderWindow = options.reorderWindow ?? DEFAULT_REORDER_WINDOW;
   return (source) =>
     new Observable<CheckItem>((subscriber) => {
-      const exploration = new OrderExploration(spec, maxConfigurations, reorderWindow);
+      const exploration = new OrderExploration(spec, maxConfigurations, reorderWindow, options.searchWindow ?? DEFAULT_SEARCH_WINDOW);
       const reported = new Set<string>();
       // Events no explanation can take yet: a concurrent event arriving later may still enable
       // them. Judged at the end of input, or once `reorderWindow` events were accepted after them.
@@ -104,7 +107,7 @@ export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOpt
       /** Tries the waiting events again, in delivery order, after the explanations changed. */
       const retryWaiting = (): void => {
         for (let i = 0; i < waiting.length; i++) {
-          if (waitsOn(waiting[i]!.event, i) || !exploration.accept(waiting[i]!.event).accepted) continue;
+          if (waitsOn(waiting[i]!.event, i) || !exploration.accept(waiting[i]!.event, false).accepted) continue;
           waiting.splice(i, 1);
           afterAccepted();
           return;

@@ -73,28 +73,36 @@ export class OrderExploration<S, L> {
     this.configurations = [{ now: snapshot, history: [], trimmed: false }];
   }
 
-  accept(event: SpecEvent): Acceptance<S, L> {
+  /** `exhaustive`: fall back to the exact search when the cheap ways fail (not for retries). */
+  accept(event: SpecEvent, exhaustive = true): Acceptance<S, L> {
     const keys = this.footprint(event);
     const { rivals, beyondWindow } = this.rivalsOf(event, keys);
     const next: Array<Configuration<S, L>> = [];
     let rejection: Rejection<S, L> | undefined;
     let missedRival = false;
     for (const configuration of this.configurations) {
-      // Insertions first: appending reuses (and extends) this configuration's history.
-      const inserted: Array<Configuration<S, L>> = [];
+      const history = configuration.history;
+      const near = history.length - this.searchSize;
+      const points: number[] = [];
       for (const rival of rivals) {
-        const index = configuration.history.findLastIndex((applied) => applied.event === rival);
+        const index = history.findLastIndex((applied) => applied.event === rival);
         if (index < 0) missedRival = true;
-        else inserted.push(...this.insertBefore(configuration, index, event, keys));
+        else points.push(index);
       }
+      // Near rivals are tried eagerly, keeping orders that lead elsewhere; far ones only when
+      // appending fails (the exact search covers what this skips).
+      const inserted = points.filter((i) => i >= near).flatMap((i) => this.insertBefore(configuration, i, event, keys));
       const appended = this.step(configuration.now, event);
       if (Array.isArray(appended)) {
         appended.forEach((snapshot, i) => next.push(this.extend(configuration, event, keys, snapshot, i < appended.length - 1)));
-      } else rejection ??= appended;
+      } else {
+        rejection ??= appended;
+        inserted.push(...points.filter((i) => i < near).flatMap((i) => this.insertBefore(configuration, i, event, keys)));
+      }
       next.push(...inserted);
     }
     if (next.length === 0) {
-      const searched = this.searchWindow(event);
+      const searched = exhaustive ? this.searchWindow(event) : undefined;
       if (searched !== undefined && searched.length > 0) {
         this.configurations = this.merge(searched);
         this.remember(event, keys);
@@ -241,25 +249,42 @@ export class OrderExploration<S, L> {
   }
 
   /**
-   * `event` placed just before history[index] (a rival): its causal predecessors found after that
-   * point move ahead with it, the other events follow it; the replay decides if that order works.
+   * `event` placed before history[index] (a rival), in two ways: the rival and everything
+   * causally after it move behind the event (the rest keeps its order), or the event's causal
+   * predecessors move ahead of the rival with it. The replay decides which orders work.
    */
   private insertBefore(configuration: Configuration<S, L>, index: number, event: SpecEvent, keys: readonly string[]): Array<Configuration<S, L>> {
     const history = configuration.history;
-    const moved: Array<Applied<S, L>> = [];
-    const stay: Array<Applied<S, L>> = [];
-    for (let j = index; j < history.length; j++) {
-      const applied = history[j]!;
-      if (inPast(applied.event, event)) moved.push(applied);
-      else stay.push(applied);
-    }
-    const base = history[index]!.before;
-    let branches = [{ now: base, applied: [] as Array<Applied<S, L>> }];
-    for (const { event: replayed, keys: replayedKeys } of [...moved, { event, keys }, ...stay]) {
+    const suffix = history.slice(index);
+    // The rival's causal future within the suffix: seqs from which each process knows of it.
+    const firstAfter = new Map<string, number>([[suffix[0]!.event.proc, suffix[0]!.event.seq]]);
+    const afterRival = suffix.map((applied, j) => {
+      if (j === 0) return true;
+      for (const [proc, seq] of firstAfter) {
+        const known = applied.event.vc[proc];
+        if (typeof known === 'number' && Object.hasOwn(applied.event.vc, proc) && known >= seq) {
+          if (!firstAfter.has(applied.event.proc)) firstAfter.set(applied.event.proc, applied.event.seq);
+          return true;
+        }
+      }
+      return false;
+    });
+    const inserted = { event, keys };
+    const rivalDown = [...suffix.filter((_, j) => !afterRival[j]), inserted, ...suffix.filter((_, j) => afterRival[j])];
+    const pastUp = [...suffix.filter((a) => inPast(a.event, event)), inserted, ...suffix.filter((a) => !inPast(a.event, event))];
+    const found = this.replay(configuration, index, rivalDown);
+    return found.length > 0 ? found : this.replay(configuration, index, pastUp);
+  }
+
+  /** history[0..index) followed by `order`, replayed from the snapshot at index; every way it works. */
+  private replay(configuration: Configuration<S, L>, index: number, order: ReadonlyArray<{ event: SpecEvent; keys: readonly string[] }>): Array<Configuration<S, L>> {
+    const history = configuration.history;
+    let branches = [{ now: history[index]!.before, applied: [] as Array<Applied<S, L>> }];
+    for (const { event, keys } of order) {
       branches = branches.flatMap((branch) => {
-        const after = this.step(branch.now, replayed);
+        const after = this.step(branch.now, event);
         if (!Array.isArray(after)) return [];
-        return after.map((now) => ({ now, applied: [...branch.applied, { event: replayed, keys: replayedKeys, before: branch.now }] }));
+        return after.map((now) => ({ now, applied: [...branch.applied, { event, keys, before: branch.now }] }));
       });
       if (branches.length === 0) return [];
     }

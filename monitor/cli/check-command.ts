@@ -62,7 +62,7 @@ export async function checkCommand(args: readonly string[], env: CliEnvironment)
   const progress = new ProgressLine(env.stderr, !quiet, () => `specwatch check: ${alerts} alerts so far`);
   try {
     await new Promise<void>((resolve, reject) => {
-      env.readTraceFiles(positionals, { limits }).pipe(causalOrder({ maxHeld }), checkConformance(spec, conformance)).subscribe({
+      env.readTraceFiles(positionals, { limits }).pipe(causalOrder({ maxHeld, settle: 0 }), checkConformance(spec, conformance)).subscribe({
         next: (item) => {
           if (item.type === 'summary') summary = item;
           else {
