@@ -29,22 +29,27 @@ export function simulateLoad(shape: LoadShape, emit: (event: SpecEvent) => void)
   const live: number[][] = users.map(() => []);
   const deleted: number[] = [];
   let created = 0;
+  let alive = 0;
   while (count < shape.events) {
     const roll = random();
-    if (roll < 0.35) {
+    // Users act a fifth of the time: the workers keep up, as in a healthy system.
+    if (roll < 0.2) {
       const u = Math.floor(random() * users.length);
       const mine = live[u]!;
       if (created < shape.uploads && (mine.length === 0 || random() < 0.3)) {
         const id = ++created;
         users[u]!.create(id);
         mine.push(id);
+        alive++;
       } else if (mine.length > 0) {
         const i = Math.floor(random() * mine.length);
-        if (random() < 0.9 || created < shape.uploads) users[u]!.edit(mine[i]!);
+        // Deletes keep at least half the uploads alive, so the users never run out of work.
+        if (random() < 0.9 || alive <= shape.uploads / 2) users[u]!.edit(mine[i]!);
         else {
           users[u]!.delete(mine[i]!);
           deleted.push(mine[i]!);
           mine.splice(i, 1);
+          alive--;
         }
       }
     } else if (roll < 0.999) {

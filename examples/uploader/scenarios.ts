@@ -39,7 +39,7 @@ class WorkerPool {
     if (lost !== undefined && this.redeliver) {
       const count = (this.deliveries.get(lost) ?? 1) + 1;
       this.deliveries.set(lost, count);
-      if (count <= 3) this.world.queue.unshift(lost); // after three deliveries it goes to the dead-letter queue
+      if (count <= 3) this.world.redeliver(lost); // after three deliveries it goes to the dead-letter queue
     }
     const base = crashed.actor.proc.split('@')[0]!;
     this.workers[index] = new Worker(`${base}@r${++this.restarts}`, this.world, this.bugs);

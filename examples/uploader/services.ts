@@ -54,7 +54,7 @@ export class Worker {
   step(): WorkerStep {
     const message = this.held;
     if (message === undefined) {
-      const next = this.world.queue.shift();
+      const next = this.world.take();
       if (next === undefined) return 'idle';
       this.actor.learn(next.clock);
       this.actor.record('Receive', { id: next.id, op: next.op });

@@ -72,7 +72,8 @@ export interface QueueMessage {
 export class World {
   readonly uploads = new ClockedStore<number>();
   readonly content = new ClockedStore<number>();
-  readonly queue: QueueMessage[] = [];
+  private readonly queue: QueueMessage[] = [];
+  private head = 0;
   private tick = 0;
 
   constructor(readonly emit: (event: SpecEvent) => void, private readonly startTime = 1_763_640_000_000) {}
@@ -84,5 +85,26 @@ export class World {
 
   send(sender: Actor, id: number, op: QueueMessage['op']): void {
     this.queue.push({ id, op, clock: { ...sender.clock } });
+  }
+
+  /** The oldest message, FIFO (an index, so a long queue costs nothing per message). */
+  take(): QueueMessage | undefined {
+    if (this.head >= this.queue.length) return undefined;
+    const message = this.queue[this.head++];
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue.splice(0, this.head);
+      this.head = 0;
+    }
+    return message;
+  }
+
+  /** A message delivered again (after a crash): it goes to the front. */
+  redeliver(message: QueueMessage): void {
+    if (this.head > 0) this.queue[--this.head] = message;
+    else this.queue.unshift(message);
+  }
+
+  get queued(): number {
+    return this.queue.length - this.head;
   }
 }
