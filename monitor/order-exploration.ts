@@ -80,24 +80,27 @@ export class OrderExploration<S, L> {
     const next: Array<Configuration<S, L>> = [];
     let rejection: Rejection<S, L> | undefined;
     let missedRival = false;
+    const rivalSet = new Set(rivals);
     for (const configuration of this.configurations) {
       const history = configuration.history;
-      const near = history.length - this.searchSize;
-      const points: number[] = [];
-      for (const rival of rivals) {
-        const index = history.findLastIndex((applied) => applied.event === rival);
-        if (index < 0) missedRival = true;
-        else points.push(index);
-      }
+      const near = Math.max(0, history.length - this.searchSize);
       // Near rivals are tried eagerly, keeping orders that lead elsewhere; far ones only when
-      // appending fails (the exact search covers what this skips).
-      const inserted = points.filter((i) => i >= near).flatMap((i) => this.insertBefore(configuration, i, event, keys));
+      // appending fails (the exact search covers what this skips). Only the near part is scanned.
+      const nearPoints: number[] = [];
+      if (rivalSet.size > 0) for (let i = history.length - 1; i >= near; i--) if (rivalSet.has(history[i]!.event)) nearPoints.push(i);
+      const inserted = nearPoints.flatMap((i) => this.insertBefore(configuration, i, event, keys));
       const appended = this.step(configuration.now, event);
       if (Array.isArray(appended)) {
         appended.forEach((snapshot, i) => next.push(this.extend(configuration, event, keys, snapshot, i < appended.length - 1)));
       } else {
         rejection ??= appended;
-        inserted.push(...points.filter((i) => i < near).flatMap((i) => this.insertBefore(configuration, i, event, keys)));
+        let found = nearPoints.length;
+        for (let i = near - 1; i >= 0 && found < rivalSet.size; i--) {
+          if (!rivalSet.has(history[i]!.event)) continue;
+          found++;
+          inserted.push(...this.insertBefore(configuration, i, event, keys));
+        }
+        if (found < rivalSet.size) missedRival = true;
       }
       next.push(...inserted);
     }

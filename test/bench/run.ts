@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { benchTrace } from './bench-trace.ts';
+import { benchTrace, uploaderTrace } from './bench-trace.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, events: { type: 'string', default: '1000000' }, stages: { type: 'string' } } });
 const runs = Number(values.runs);
@@ -43,10 +43,18 @@ function measure(stage: string, path: string) {
 const shape = { processes: 16, events, messageProbability: 0.3, seed: 1 };
 const path = await benchTrace(shape);
 const quarter = await benchTrace({ ...shape, events: Math.round(events / 4) });
-const wanted = values.stages?.split(',') ?? ['decode-only', 'decode-validate', 'order', 'order-live', 'order-cli'];
+const wanted = values.stages?.split(',') ?? ['decode-only', 'decode-validate', 'order', 'order-live', 'order-cli', 'check'];
 
+// The check stage runs on the uploader's own trace (16 processes: 4 users, 11 workers, a cleaner).
+const uploaderShape = { events, uploads: Math.max(1, Math.round(events / 100)), users: 4, workers: 11, seed: 1 };
+const uploaderPath = wanted.includes('check') ? await uploaderTrace(uploaderShape) : undefined;
 const results: Record<string, ReturnType<typeof measure>> = {};
-for (const stage of wanted) results[stage] = measure(stage, path);
+for (const stage of wanted) if (stage !== 'check') results[stage] = measure(stage, path);
+const checkSuite = uploaderPath === undefined ? undefined : {
+  trace: { ...uploaderShape, file: uploaderPath },
+  'decode-only': measure('decode-only', uploaderPath),
+  check: measure('check', uploaderPath),
+};
 const orderQuarter = wanted.includes('order') ? measure('order', quarter) : undefined;
 
 const base = results['decode-only']?.eventsPerSecond;
@@ -57,6 +65,10 @@ const report = {
   runs,
   stages: results,
   ratiosToDecodeOnly: Object.fromEntries(wanted.map((s) => [s, ratio(s)])),
+  check: checkSuite === undefined ? undefined : {
+    ...checkSuite,
+    ratioToDecodeOnly: round(checkSuite.check.eventsPerSecond / checkSuite['decode-only'].eventsPerSecond),
+  },
   memory: orderQuarter === undefined ? undefined : {
     orderPeakRssMB: { [`${Math.round(events / 4)} events`]: orderQuarter.peakRssMB, [`${events} events`]: results.order!.peakRssMB },
   },
@@ -64,6 +76,8 @@ const report = {
     'order ≥ 0.5 × decode-only': ratio('order') === undefined ? undefined : ratio('order')! >= 0.5,
     'order-cli ≥ 300,000 events/s end to end': results['order-cli'] === undefined ? undefined : results['order-cli'].eventsPerSecond >= 300_000,
     'order peak RSS < 300 MB': results.order === undefined ? undefined : results.order.peakRssMB < 300,
+    'check ≥ 0.33 × decode-only': checkSuite === undefined ? undefined : checkSuite.check.eventsPerSecond / checkSuite['decode-only'].eventsPerSecond >= 0.33,
+    'check ≥ 250,000 events/s': checkSuite === undefined ? undefined : checkSuite.check.eventsPerSecond >= 250_000,
   },
 };
 process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -4,7 +4,8 @@ import { createReadStream } from 'node:fs';
 import { Writable } from 'node:stream';
 import { lastValueFrom, tap } from 'rxjs';
 import { NdjsonLineSplitter, checkTraceFilesReadable, readTraceFiles } from '../../adapters/index.ts';
-import { DEFAULT_LIMITS, causalOrder, decodeEvent } from '../../monitor/index.ts';
+import { DEFAULT_LIMITS, causalOrder, checkConformance, decodeEvent } from '../../monitor/index.ts';
+import uploader from '../../examples/uploader/spec.ts';
 import { runCli } from '../../monitor/cli/main.ts';
 
 type Stage = (path: string) => Promise<number>;
@@ -35,6 +36,17 @@ const stages: Record<string, Stage> = {
     return count;
   },
   order: async (path) => countOrdered(path, {}),
+  // What `specwatch check` runs: arrival-order causal delivery, then the exploring checker.
+  check: async (path) => {
+    let events = 0;
+    let alerts = 0;
+    await lastValueFrom(readTraceFiles([path]).pipe(causalOrder({ settle: 0 }), checkConformance(uploader), tap((item) => {
+      if (item.type === 'summary') events = item.events;
+      else alerts++;
+    })), { defaultValue: null });
+    if (alerts > 0) throw new Error(`the fixed uploader load raised ${alerts} alerts`);
+    return events;
+  },
   'order-live': async (path) => countOrdered(path, { settle: 0 }),
   'order-cli': async (path) => {
     let count = 0;
