@@ -1,9 +1,9 @@
 // npm run generate -- [options]: writes a random multi-process trace as NDJSON (see --help).
 import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { encodeEvent } from '../../instrumentation/index.ts';
 import { generateTrace } from './generate-trace.ts';
 import { perturb } from './perturb.ts';
+import { writeNdjson } from './write-ndjson.ts';
 
 const HELP = `Usage: npm run generate -- [options]
 
@@ -52,13 +52,4 @@ const out = values.output === undefined ? process.stdout : createWriteStream(val
 const plain = how.shuffle === 'none' && how.duplicateProbability === 0 && how.dropProbability === 0;
 // An unperturbed trace streams; perturbing needs the whole trace in memory.
 const events = plain ? generateTrace(shape) : perturb([...generateTrace(shape)], how).events;
-let batch: string[] = [];
-for (const event of events) {
-  batch.push(encodeEvent(event));
-  if (batch.length === 10_000) {
-    if (!out.write(`${batch.join('\n')}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-    batch = [];
-  }
-}
-if (batch.length > 0) out.write(`${batch.join('\n')}\n`);
-if (out !== process.stdout) out.end();
+await writeNdjson(events, out);

@@ -2,7 +2,8 @@
 // buggy or fixed, or under random load.
 import { createWriteStream, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { encodeEvent } from '../../instrumentation/index.ts';
+import { encodeEvent, type SpecEvent } from '../../instrumentation/index.ts';
+import { writeNdjson } from '../trace-generator/write-ndjson.ts';
 import { simulateLoad } from './load.ts';
 import { SCENARIOS, scenario } from './scenarios.ts';
 
@@ -44,18 +45,11 @@ else if (values['write-examples'] === true) {
   else writeFileSync(values.output, text);
 } else if (values.load === true) {
   const out = values.output === undefined ? process.stdout : createWriteStream(values.output);
-  let batch: string[] = [];
-  const written = simulateLoad(
+  const recorded: SpecEvent[] = [];
+  simulateLoad(
     { events: count('events', values.events), uploads: count('uploads', values.uploads), users: count('users', values.users), workers: count('workers', values.workers), seed: count('seed', values.seed) },
-    (event) => {
-      batch.push(encodeEvent(event));
-      if (batch.length === 10_000) {
-        out.write(`${batch.join('\n')}\n`);
-        batch = [];
-      }
-    },
+    (event) => recorded.push(event),
   );
-  if (batch.length > 0) out.write(`${batch.join('\n')}\n`);
-  if (out !== process.stdout) out.end();
+  const written = await writeNdjson(recorded, out);
   process.stderr.write(`simulate: ${written} events\n`);
 } else fail('say --scenario, --load or --write-examples');

@@ -3,7 +3,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { generateTrace, type TraceShape } from '../../examples/index.ts';
 import { simulateLoad, type LoadShape } from '../../examples/uploader/load.ts';
-import { encodeEvent, type SpecEvent } from '../../instrumentation/index.ts';
+import type { SpecEvent } from '../../instrumentation/index.ts';
+import { writeNdjson } from '../../examples/trace-generator/write-ndjson.ts';
 
 export const CACHE_DIR = process.env.SPECWATCH_CACHE ?? join(homedir(), '.cache', 'specwatch', 'bench');
 
@@ -28,17 +29,7 @@ async function cached(name: string, count: number, events: Iterable<SpecEvent>):
   if (existsSync(path)) return path;
   process.stderr.write(`bench: writing ${count.toLocaleString('en-US')} events into ${path}\n`);
   const partial = `${path}.partial`;
-  const out = createWriteStream(partial);
-  let batch: string[] = [];
-  for (const event of events) {
-    batch.push(encodeEvent(event));
-    if (batch.length === 10_000) {
-      if (!out.write(`${batch.join('\n')}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-      batch = [];
-    }
-  }
-  out.write(batch.length > 0 ? `${batch.join('\n')}\n` : '');
-  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  await writeNdjson(events, createWriteStream(partial));
   renameSync(partial, path);
   return path;
 }
