@@ -1,4 +1,4 @@
-import { isNext, type ActionContext, type ObservedAction, type Spec } from './define-spec.ts';
+import { isNext, type ActionContext, type ActionInvariant, type ObservedAction, type Spec, type StateInvariant } from './define-spec.ts';
 
 export interface SpecStep<S, L> {
   readonly state: S;
@@ -44,10 +44,27 @@ export function attemptAction<S, L>(spec: Spec<S, L>, state: S, local: L, action
   return { enabled: true, steps: choices.map((choice) => (isNext<S, L>(choice) ? { state: choice.state, local: choice.local } : { state: choice, local })) };
 }
 
+interface InvariantLists<S> {
+  readonly state: ReadonlyArray<[string, StateInvariant<S>]>;
+  readonly action: ReadonlyArray<[string, ActionInvariant<S>]>;
+}
+// A spec's invariants never change; listing them once keeps that off the per-step path.
+const invariantLists = new WeakMap<object, InvariantLists<unknown>>();
+
+function invariantsOf<S, L>(spec: Spec<S, L>): InvariantLists<S> {
+  let lists = invariantLists.get(spec) as InvariantLists<S> | undefined;
+  if (lists === undefined) {
+    lists = { state: Object.entries(spec.invariants ?? {}), action: Object.entries(spec.actionInvariants ?? {}) };
+    invariantLists.set(spec, lists as InvariantLists<unknown>);
+  }
+  return lists;
+}
+
 /** Names of the invariants broken by one step (state invariants on `after`, action invariants on the step). */
 export function brokenInvariants<S, L>(spec: Spec<S, L>, before: S, action: ObservedAction, after: S): string[] {
   const broken: string[] = [];
-  for (const [name, invariant] of Object.entries(spec.invariants ?? {})) {
+  const lists = invariantsOf(spec);
+  for (const [name, invariant] of lists.state) {
     let holds: boolean;
     try {
       if (typeof invariant === 'function') holds = invariant(after);
@@ -57,7 +74,7 @@ export function brokenInvariants<S, L>(spec: Spec<S, L>, before: S, action: Obse
     }
     if (!holds) broken.push(name);
   }
-  for (const [name, invariant] of Object.entries(spec.actionInvariants ?? {})) {
+  for (const [name, invariant] of lists.action) {
     let holds: boolean;
     try {
       holds = invariant(before, action, after);

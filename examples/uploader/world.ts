@@ -56,10 +56,6 @@ export class ClockedStore<V> {
     }
     return live;
   }
-
-  size(): number {
-    return this.records.size;
-  }
 }
 
 export interface QueueMessage {
@@ -104,7 +100,4 @@ export class World {
     else this.queue.unshift(message);
   }
 
-  get queued(): number {
-    return this.queue.length - this.head;
-  }
 }

@@ -1,3 +1,4 @@
+import { tap } from 'rxjs';
 import { causalOrder, DEFAULT_MAX_HELD } from '../causal-order.ts';
 import { describeDiagnostic } from '../describe-diagnostic.ts';
 import { OrderTally } from '../order-tally.ts';
@@ -69,9 +70,8 @@ export async function orderCommand(args: readonly string[], env: CliEnvironment)
   };
   try {
     await new Promise<void>((resolve, reject) => {
-      const subscription = env.readTraceFiles(positionals, { limits }).pipe(causalOrder(ordering)).subscribe({
+      const subscription = env.readTraceFiles(positionals, { limits }).pipe(tap(() => read++), causalOrder(ordering)).subscribe({
         next: (item) => {
-          read += item.type === 'diagnostic' && item.kind === 'gap' ? 0 : 1;
           onItem(item);
           if (out.closed) {
             subscription.unsubscribe();

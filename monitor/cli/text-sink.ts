@@ -8,13 +8,15 @@ const FLUSH_AT = 1 << 16;
 export class BufferedLines {
   private parts: string[] = [];
   private size = 0;
-  /** Set when the reader went away (EPIPE): stop producing, it is not an error. */
+  /** Set when the output went away: stop producing. EPIPE (the reader left) is not an error. */
   closed = false;
+  private failure: Error | undefined;
 
   constructor(private readonly output: TextOutput) {
+    // Never throw from an 'error' listener: that would crash the process mid-pipeline.
     output.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EPIPE') this.closed = true;
-      else throw error;
+      this.closed = true;
+      if (error.code !== 'EPIPE') this.failure = error;
     });
   }
 
@@ -34,8 +36,10 @@ export class BufferedLines {
   /** Flushes and waits until the output has taken everything. */
   async end(): Promise<void> {
     this.flush();
-    if (this.closed) return;
-    await new Promise<void>((resolve) => this.output.write('', () => resolve()));
+    if (!this.closed) await new Promise<void>((resolve) => this.output.write('', () => resolve()));
+    if (this.failure !== undefined) {
+      throw new SpecwatchError(`cannot write the output: ${this.failure.message}`, { code: 'OUTPUT_UNWRITABLE', cause: this.failure });
+    }
   }
 }
 

@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -96,5 +97,13 @@ describe('specwatch order', () => {
     expect(help.stdout).toMatch(/Usage: specwatch order/);
     expect(help.stdout).toMatch(/Exit status/);
     expect(specwatch(['--help']).stdout).toMatch(/order\s+merge NDJSON traces/);
+  });
+
+  it('exits 2 with a message when stdout cannot be written, instead of crashing', () => {
+    const full = openSync('/dev/full', 'w');
+    const run = spawnSync(process.execPath, [join(REPO, 'bin/specwatch.js'), 'order', ...MERGE], { cwd: REPO, stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
+    closeSync(full);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/cannot write the output: ENOSPC/);
   });
 });
