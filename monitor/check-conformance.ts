@@ -3,7 +3,7 @@ import type { SpecEvent } from '../instrumentation/index.ts';
 import { brokenEndConditions, type Spec, type StateInvariant } from '../properties/index.ts';
 import { alertEvent, alertId, diagnosticAlert, type Alert, type AlertEvent } from './alerts.ts';
 import { describeDiagnostic } from './describe-diagnostic.ts';
-import { OrderExploration, type Configuration, type Rejection } from './order-exploration.ts';
+import { OrderExploration, type Configuration, type Rejection, type SnapshotSpacing } from './order-exploration.ts';
 import type { OrderedItem } from './trace-items.ts';
 import { plainValue, stateForEvent, wholeState } from './trim-state.ts';
 
@@ -14,6 +14,8 @@ export interface ConformanceOptions {
   readonly reorderWindow?: number;
   /** How many recent steps the exact search (when cheaper ways fail) reorders freely. */
   readonly searchWindow?: number;
+  /** Memory against time: which past steps keep their state; the others are replayed when needed. */
+  readonly snapshots?: SnapshotSpacing;
 }
 
 export const DEFAULT_MAX_CONFIGURATIONS = 256;
@@ -60,7 +62,7 @@ export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOpt
   const reorderWindow = options.reorderWindow ?? DEFAULT_REORDER_WINDOW;
   return (source) =>
     new Observable<CheckItem>((subscriber) => {
-      const exploration = new OrderExploration(spec, maxConfigurations, reorderWindow, options.searchWindow ?? DEFAULT_SEARCH_WINDOW);
+      const exploration = new OrderExploration(spec, maxConfigurations, reorderWindow, options.searchWindow ?? DEFAULT_SEARCH_WINDOW, options.snapshots);
       const reported = new Set<string>();
       // Events no explanation can take yet: a concurrent event arriving later may still enable
       // them. Judged at the end of input, or once `reorderWindow` events were accepted after them.
@@ -87,8 +89,13 @@ export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOpt
       const notEveryOrder = (): string =>
         exploration.truncated === undefined ? 'that the spec allows' : `explored, but not every order was explored: ${exploration.truncated}`;
 
-      const waitsOn = (event: SpecEvent, upTo = waiting.length): boolean =>
-        waiting.slice(0, upTo).some(({ event: w }) => Object.hasOwn(event.vc, w.proc) && event.vc[w.proc]! >= w.seq);
+      const waitsOn = (event: SpecEvent, upTo = waiting.length): boolean => {
+        for (let i = 0; i < upTo; i++) {
+          const w = waiting[i]!.event;
+          if (Object.hasOwn(event.vc, w.proc) && event.vc[w.proc]! >= w.seq) return true;
+        }
+        return false;
+      };
 
       const onEvent = (event: SpecEvent): void => {
         events++;
@@ -126,9 +133,14 @@ export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOpt
         }
       };
 
+      // The broken-invariant map last looked at, while it was the only explanation: unchanged, nothing to do.
+      let seenBroken: Configuration<S, L>['now']['broken'] | undefined;
       /** An invariant is violated once every explanation has broken it, and went on doing so. */
       const reportInvariants = (final: boolean): void => {
-        const [first, ...others] = exploration.configurations;
+        const configurations = exploration.configurations;
+        if (!final && suspected.size === 0 && configurations.length === 1 && configurations[0]!.now.broken === seenBroken) return;
+        seenBroken = configurations.length === 1 ? configurations[0]!.now.broken : undefined;
+        const [first, ...others] = configurations;
         for (const name of suspected.keys()) if (!exploration.configurations.every((c) => c.now.broken.has(name))) suspected.delete(name);
         for (const [name, event] of first!.now.broken) {
           if (reported.has(name) || suspected.has(name) || !others.every((c) => c.now.broken.has(name))) continue;

@@ -1,6 +1,8 @@
-import { Map as ImmutableMap, hash, is } from 'immutable';
+import { Map as ImmutableMap } from 'immutable';
 import type { SpecEvent } from '../instrumentation/index.ts';
 import { attemptAction, brokenInvariants, type Spec } from '../properties/index.ts';
+import { EVERY_KEY, RecentByKey } from './recent-by-key.ts';
+import { sameState, stateHash } from './state-equality.ts';
 
 
 /** The state of one explanation after some events: spec state, process locals, invariants broken so far. */
@@ -15,8 +17,26 @@ export interface Snapshot<S, L> {
 interface Applied<S, L> {
   readonly event: SpecEvent;
   readonly keys: readonly string[];
-  readonly before: Snapshot<S, L>;
+  /** Which of the action's next states the path took (actions may be nondeterministic). */
+  readonly choice: number;
+  /**
+   * Kept for the recent steps and one in every few older ones (SnapshotSpacing), which keeps old states out
+   * of memory (and the collector's way); the others are replayed from the nearest kept one.
+   */
+  before: Snapshot<S, L> | undefined;
+  /** The invariants broken in the snapshot met, always kept: merging may have narrowed them. */
+  readonly brokenBefore: Snapshot<S, L>['broken'];
 }
+
+const appliedStep = <S, L>(event: SpecEvent, keys: readonly string[], choice: number, before: Snapshot<S, L>): Applied<S, L> =>
+  ({ event, keys, choice, before, brokenBefore: before.broken });
+
+/** How many recent steps keep the snapshot they met, and every how many older steps one does. */
+export interface SnapshotSpacing {
+  readonly recent: number;
+  readonly every: number;
+}
+export const DEFAULT_SNAPSHOT_SPACING: SnapshotSpacing = { recent: 64, every: 64 };
 
 /** One explanation: a linearization of the events so far (its last `window` steps) and where it leads. */
 export interface Configuration<S, L> {
@@ -36,8 +56,15 @@ export type Acceptance<S, L> =
   | { readonly accepted: true }
   | { readonly accepted: false; readonly rejection: Rejection<S, L>; readonly inconclusive?: string };
 
-const SHARED = ['*'];
+const SHARED = [EVERY_KEY];
 const keyOf = (value: unknown): string => (typeof value === 'string' ? `s:${value}` : `j:${JSON.stringify(value)}`);
+
+const ACCEPTED = { accepted: true } as const;
+
+const sharesKey = (a: readonly string[], b: readonly string[]): boolean => {
+  for (const key of a) if (key === EVERY_KEY || b.includes(key)) return true;
+  return b.includes(EVERY_KEY);
+};
 
 /** Whether `earlier` (before in the delivery order) is in the causal past of `later`. */
 const inPast = (earlier: SpecEvent, later: SpecEvent): boolean => {
@@ -59,8 +86,8 @@ export class OrderExploration<S, L> {
   /** Set once configurations were dropped for the bound: a later failure is then inconclusive. */
   truncated: string | undefined;
   /** Recently accepted events by footprint key: where to look for rivals of a new event. */
-  private readonly byKey = new Map<string, Array<{ readonly event: SpecEvent; readonly index: number }>>();
-  private acceptedCount = 0;
+  private readonly recent: RecentByKey;
+  private recorded = 0;
 
   constructor(
     private readonly spec: Spec<S, L>,
@@ -68,7 +95,9 @@ export class OrderExploration<S, L> {
     private readonly window: number,
     /** Steps the exact search goes back over. */
     private readonly searchSize = 16,
+    private readonly spacing: SnapshotSpacing = DEFAULT_SNAPSHOT_SPACING,
   ) {
+    this.recent = new RecentByKey(window);
     const snapshot: Snapshot<S, L> = { state: spec.init(), locals: ImmutableMap(), broken: ImmutableMap() };
     this.configurations = [{ now: snapshot, history: [], trimmed: false }];
   }
@@ -76,7 +105,8 @@ export class OrderExploration<S, L> {
   /** `exhaustive`: fall back to the exact search when the cheap ways fail (not for retries). */
   accept(event: SpecEvent, exhaustive = true): Acceptance<S, L> {
     const keys = this.footprint(event);
-    const { rivals, beyondWindow } = this.rivalsOf(event, keys);
+    if (this.configurations.length === 1 && this.appendAlone(this.configurations[0]!, event, keys)) return ACCEPTED;
+    const { rivals, beyondWindow } = this.recent.rivalsOf(event, keys);
     const next: Array<Configuration<S, L>> = [];
     let rejection: Rejection<S, L> | undefined;
     let missedRival = false;
@@ -91,7 +121,7 @@ export class OrderExploration<S, L> {
       const inserted = nearPoints.flatMap((i) => this.insertBefore(configuration, i, event, keys));
       const appended = this.step(configuration.now, event);
       if (Array.isArray(appended)) {
-        appended.forEach((snapshot, i) => next.push(this.extend(configuration, event, keys, snapshot, i < appended.length - 1)));
+        appended.forEach((snapshot, i) => next.push(this.extend(configuration, event, keys, snapshot, i, i < appended.length - 1)));
       } else {
         rejection ??= appended;
         let found = nearPoints.length;
@@ -120,6 +150,26 @@ export class OrderExploration<S, L> {
   }
 
   /**
+   * The common case, without allocating a new configuration: one explanation, no concurrent
+   * event sharing a key among the recent steps, and one next state. Exactly what the general
+   * path would do then.
+   */
+  private appendAlone(configuration: Configuration<S, L>, event: SpecEvent, keys: readonly string[]): boolean {
+    const history = configuration.history;
+    for (let i = history.length - 1, near = Math.max(0, history.length - this.searchSize); i >= near; i--) {
+      const applied = history[i]!;
+      if (sharesKey(applied.keys, keys) && !inPast(applied.event, event)) return false;
+    }
+    const appended = this.step(configuration.now, event);
+    if (!Array.isArray(appended) || appended.length !== 1) return false;
+    this.record(history, appliedStep(event, keys, 0, configuration.now));
+    configuration.now = appended[0]!;
+    if (this.trim(history)) configuration.trimmed = true;
+    this.remember(event, keys);
+    return true;
+  }
+
+  /**
    * The exact semantics over the last `searchWindow` steps (plus `extra`): every order of those
    * events consistent with happens-before, from the snapshot before them, merging equal (cut,
    * state) nodes. The cheap paths above miss orders where earlier events must move after later
@@ -132,7 +182,7 @@ export class OrderExploration<S, L> {
     for (const configuration of this.configurations) {
       const history = configuration.history;
       const start = Math.max(0, history.length - this.searchSize);
-      const base = history[start]?.before ?? configuration.now;
+      const base = start < history.length ? this.snapshotAt(history, start) : configuration.now;
       if (searchedBases.has(base)) continue;
       searchedBases.add(base);
       const events = history.slice(start).map((applied) => applied.event);
@@ -162,15 +212,16 @@ export class OrderExploration<S, L> {
           if ((node.cut & bit) !== 0n || (preds[i]! & node.cut) !== preds[i]!) continue;
           const after = this.step(node.now, event);
           if (!Array.isArray(after)) continue;
-          for (const now of after) {
+          for (let choice = 0; choice < after.length; choice++) {
+            const now = after[choice]!;
             const cut = node.cut | bit;
-            const key = `${cut}:${hash(now.state) ^ hash(now.locals)}`;
-            const same = next.get(key)?.find((other) => is(other.now.state, now.state) && is(other.now.locals, now.locals));
+            const key = `${cut}:${stateHash(now.state) ^ stateHash(now.locals)}`;
+            const same = next.get(key)?.find((other) => sameState(other.now.state, now.state) && sameState(other.now.locals, now.locals));
             if (same !== undefined) {
               same.now = { ...same.now, broken: same.now.broken.filter((_, name) => now.broken.has(name)) };
               continue;
             }
-            next.set(key, [...(next.get(key) ?? []), { cut, now, path: [...node.path, { event, keys: keys[i]!, before: node.now }] }]);
+            next.set(key, [...(next.get(key) ?? []), { cut, now, path: [...node.path, appliedStep(event, keys[i]!, choice, node.now)] }]);
             if (++size > limit) {
               this.truncated ??= `more than ${limit} (order, state) pairs in the last ${events.length} events (--max-configurations)`;
               return undefined;
@@ -184,33 +235,8 @@ export class OrderExploration<S, L> {
     return level;
   }
 
-  /** Accepted events that share a key with `event` and are concurrent with it: the only ones worth reordering. */
-  private rivalsOf(event: SpecEvent, keys: readonly string[]): { rivals: SpecEvent[]; beyondWindow: boolean } {
-    const rivals = new Set<SpecEvent>();
-    let beyondWindow = false;
-    const oldest = this.acceptedCount - this.window;
-    for (const key of keys) {
-      for (const { event: other, index } of this.byKey.get(key) ?? []) {
-        if (inPast(other, event)) continue;
-        if (index < oldest) beyondWindow = true;
-        else rivals.add(other);
-      }
-    }
-    return { rivals: [...rivals], beyondWindow };
-  }
-
   private remember(event: SpecEvent, keys: readonly string[]): void {
-    const index = this.acceptedCount++;
-    for (const key of keys) {
-      let recent = this.byKey.get(key);
-      if (recent === undefined) this.byKey.set(key, (recent = []));
-      recent.push({ event, index });
-      // Older entries matter only to say "beyond the window"; keep a few of them for that.
-      if (recent.length > 64 && recent[recent.length - 64]!.index < index - this.window) recent.splice(0, recent.length - 64);
-    }
-    if (this.byKey.size > 4 * this.window) {
-      for (const [key, recent] of this.byKey) if (recent.at(-1)!.index < index - this.window) this.byKey.delete(key);
-    }
+    this.recent.add(event, keys);
   }
 
   private footprint(event: SpecEvent): readonly string[] {
@@ -240,15 +266,40 @@ export class OrderExploration<S, L> {
   }
 
   /** The configuration with `event` appended; `copy` when the configuration also goes on unchanged. */
-  private extend(configuration: Configuration<S, L>, event: SpecEvent, keys: readonly string[], now: Snapshot<S, L>, copy: boolean): Configuration<S, L> {
+  private extend(configuration: Configuration<S, L>, event: SpecEvent, keys: readonly string[], now: Snapshot<S, L>, choice: number, copy: boolean): Configuration<S, L> {
     const history = copy ? [...configuration.history] : configuration.history;
-    history.push({ event, keys, before: configuration.now });
-    let trimmed = configuration.trimmed;
-    if (history.length > 2 * this.window) {
-      history.splice(0, history.length - this.window);
-      trimmed = true;
-    }
+    this.record(history, appliedStep(event, keys, choice, configuration.now));
+    const trimmed = this.trim(history) || configuration.trimmed;
     return { now, history, trimmed };
+  }
+
+  /** Appends a step; the step that just left the recent part keeps its snapshot only at a checkpoint. */
+  private record(history: Array<Applied<S, L>>, step: Applied<S, L>): void {
+    history.push(step);
+    const leaving = history.length - 1 - this.spacing.recent;
+    if (leaving > 0 && ++this.recorded % this.spacing.every !== 0) history[leaving]!.before = undefined;
+  }
+
+  /** Drops the steps older than the window (in batches); the first step kept gets its snapshot back. */
+  private trim(history: Array<Applied<S, L>>): boolean {
+    if (history.length <= this.window + Math.min(256, this.window)) return false;
+    const cut = history.length - this.window;
+    history[cut]!.before ??= this.snapshotAt(history, cut);
+    history.splice(0, cut);
+    return true;
+  }
+
+  /** The snapshot history[index] met: kept, or replayed from the nearest kept one before it. */
+  private snapshotAt(history: ReadonlyArray<Applied<S, L>>, index: number): Snapshot<S, L> {
+    let from = index;
+    while (history[from]!.before === undefined) from--;
+    let now = history[from]!.before!;
+    for (let i = from; i < index; i++) {
+      const after = this.step(now, history[i]!.event);
+      if (!Array.isArray(after)) throw new Error(`replaying ${history[i]!.event.proc}#${history[i]!.event.seq} from a checkpoint failed: the spec is not deterministic`);
+      now = after[history[i]!.choice]!;
+    }
+    return { ...now, broken: history[index]!.brokenBefore };
   }
 
   /**
@@ -282,12 +333,12 @@ export class OrderExploration<S, L> {
   /** history[0..index) followed by `order`, replayed from the snapshot at index; every way it works. */
   private replay(configuration: Configuration<S, L>, index: number, order: ReadonlyArray<{ event: SpecEvent; keys: readonly string[] }>): Array<Configuration<S, L>> {
     const history = configuration.history;
-    let branches = [{ now: history[index]!.before, applied: [] as Array<Applied<S, L>> }];
+    let branches = [{ now: this.snapshotAt(history, index), applied: [] as Array<Applied<S, L>> }];
     for (const { event, keys } of order) {
       branches = branches.flatMap((branch) => {
         const after = this.step(branch.now, event);
         if (!Array.isArray(after)) return [];
-        return after.map((now) => ({ now, applied: [...branch.applied, { event, keys, before: branch.now }] }));
+        return after.map((now, choice) => ({ now, applied: [...branch.applied, appliedStep(event, keys, choice, branch.now)] }));
       });
       if (branches.length === 0) return [];
     }
@@ -303,8 +354,8 @@ export class OrderExploration<S, L> {
     const merged: Array<Configuration<S, L>> = [];
     const byHash = new Map<number, Array<Configuration<S, L>>>();
     for (const configuration of configurations) {
-      const h = hash(configuration.now.state) ^ hash(configuration.now.locals);
-      const same = byHash.get(h)?.find((other) => is(other.now.state, configuration.now.state) && is(other.now.locals, configuration.now.locals));
+      const h = stateHash(configuration.now.state) ^ stateHash(configuration.now.locals);
+      const same = byHash.get(h)?.find((other) => sameState(other.now.state, configuration.now.state) && sameState(other.now.locals, configuration.now.locals));
       if (same !== undefined) {
         // Either explanation will do: keep the invariants broken on both paths only.
         same.now = { ...same.now, broken: same.now.broken.filter((_, name) => configuration.now.broken.has(name)) };

@@ -1,0 +1,36 @@
+// The checker merges explanations with `sameState` and buckets them by `stateHash`: both must
+// agree with Immutable's `is` on every value, whatever shape the tries took.
+import fc from 'fast-check';
+import { Map, Record, is } from 'immutable';
+import { describe, expect, it } from 'vitest';
+import { sameState, stateHash } from '../../monitor/state-equality.ts';
+import { propertyRuns } from '../support/property-runs.ts';
+
+const Pair = Record<{ left: Map<number, unknown>; right: number }>({ left: Map(), right: 0 });
+
+type Update = readonly [key: number, value: number | null];
+const updates = fc.array(fc.tuple(fc.integer({ min: 0, max: 70 }), fc.option(fc.integer({ min: 0, max: 3 }))), { maxLength: 90 });
+
+/** Sets (or, for null, deletes) keys; values nest one level: a number, or a small map. */
+const apply = (map: Map<number, unknown>, list: readonly Update[]): Map<number, unknown> =>
+  list.reduce((m, [k, v]) => (v === null ? m.delete(k) : m.set(k, k % 7 === 0 ? Map({ v, k: k % 3 }) : v)), map);
+
+describe('state equality', () => {
+  it('agrees with Immutable.is, and equal states hash equal', () => {
+    fc.assert(
+      fc.property(updates, updates, updates, fc.boolean(), (base, first, second, permute) => {
+        const common = apply(Map(), base);
+        // Often the same updates in another order (the merge case), else other updates.
+        const other = permute ? [...first].reverse().filter(([k], i, all) => all.findIndex(([j]) => j === k) === i) : second;
+        const mine = permute ? first.filter(([k], i) => first.findLastIndex(([j]) => j === k) === i) : first;
+        const a = Pair({ left: apply(common, mine), right: mine.length % 2 });
+        const b = Pair({ left: apply(permute ? common : apply(Map(), base), other), right: other.length % 2 });
+        for (const [x, y] of [[a, b], [a.left, b.left], [a, a.set('left', apply(Map(), [...a.left.entries()].map(([k, v]) => [k, typeof v === 'number' ? v : null] as const)))]] as const) {
+          expect(sameState(x, y)).toBe(is(x, y));
+          if (is(x, y)) expect(stateHash(x)).toBe(stateHash(y));
+        }
+      }),
+      { numRuns: propertyRuns(1000) },
+    );
+  });
+});
