@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { SpecEvent } from '../instrumentation/index.ts';
 import type { Diagnostic } from './trace-items.ts';
 
-export type AlertKind = 'nonconformance' | 'invariant' | 'end-condition' | 'gap' | 'conflict' | 'malformed' | 'late';
+export type AlertKind = 'nonconformance' | 'invariant' | 'property' | 'end-condition' | 'gap' | 'conflict' | 'malformed' | 'late';
 
 /** An event as an alert shows it. */
 export interface AlertEvent {
@@ -30,6 +30,8 @@ export interface Alert {
   readonly state?: unknown;
   /** Events in the causal past of `event` that share a parameter value with it, oldest first. */
   readonly history?: readonly AlertEvent[];
+  /** For temporal properties: which semantics decided (online LTL3, or LTLf when a bounded run ended). */
+  readonly semantics?: 'LTL3' | 'LTLf';
   /** One line: what happened and why. */
   readonly reason: string;
 }

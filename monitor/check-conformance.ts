@@ -1,9 +1,10 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import type { SpecEvent } from '../instrumentation/index.ts';
-import { brokenEndConditions, type Spec, type StateInvariant } from '../properties/index.ts';
+import { brokenEndConditions, finishProperty, type Spec, type StateInvariant } from '../properties/index.ts';
 import { alertEvent, alertId, diagnosticAlert, type Alert, type AlertEvent } from './alerts.ts';
 import { describeDiagnostic } from './describe-diagnostic.ts';
-import { OrderExploration, type Configuration, type Rejection, type SnapshotSpacing } from './order-exploration.ts';
+import { Map as ImmutableMap } from 'immutable';
+import { OrderExploration, parseTemporalKey, temporalKey, type Configuration, type Rejection, type SnapshotSpacing } from './order-exploration.ts';
 import type { OrderedItem } from './trace-items.ts';
 import { plainValue, stateForEvent, wholeState } from './trim-state.ts';
 
@@ -38,6 +39,7 @@ export interface CheckSummary {
 export type CheckItem = Alert | CheckSummary;
 
 const HISTORY_LIMIT = 50;
+const DEADLINE_SWEEP = 256;
 const EXACT_END_SEARCH = 16;
 const paramKeys = (event: SpecEvent): string[] => Object.values(event.params).filter((v) => v === null || typeof v !== 'object').map((v) => JSON.stringify(v));
 
@@ -70,6 +72,7 @@ export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOpt
       // Invariants broken in every explanation, reported once that has held for the same span.
       const suspected = new Map<string, { event: SpecEvent; since: number }>();
       let accepted = 0;
+      let lastEvent: SpecEvent | undefined;
       const counts: Record<string, number> = {};
       let events = 0;
       let duplicates = 0;
@@ -99,6 +102,7 @@ export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOpt
 
       const onEvent = (event: SpecEvent): void => {
         events++;
+        lastEvent = event;
         if (waitsOn(event) || !exploration.accept(event).accepted) waiting.push({ event, since: accepted });
         else afterAccepted();
         while (waiting.length > 0 && accepted - waiting[0]!.since >= reorderWindow) judgeFirstWaiting();
@@ -107,6 +111,8 @@ export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOpt
 
       const afterAccepted = (): void => {
         accepted++;
+        // Deadlines that went by without a step of their instance, checked now and then.
+        if (spec.temporal.length > 0 && accepted % DEADLINE_SWEEP === 0) exploration.passTime(lastEvent!);
         peakConfigurations = Math.max(peakConfigurations, exploration.configurations.length);
         retryWaiting();
       };
@@ -150,8 +156,26 @@ export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOpt
           if (!final && accepted - since < reorderWindow) continue;
           suspected.delete(name);
           reported.add(name);
-          emit(invariantAlert(name, event, first!));
+          const temporal = parseTemporalKey(name);
+          emit(temporal === undefined ? invariantAlert(name, event, first!) : propertyAlert(temporal.name, temporal.value, 'LTL3', event, first!));
         }
+      };
+
+      /** A temporal property instance violated in every explanation: online (LTL3) or at the end of the run (LTLf). */
+      const propertyAlert = (name: string, value: unknown, semantics: 'LTL3' | 'LTLf', event: SpecEvent | undefined, first: Configuration<S, L>): Alert => {
+        const plan = spec.temporal.find((p) => p.name === name)!;
+        const variable = plan.property.variable;
+        const binding = variable === undefined ? undefined : { [variable]: value };
+        const decided = semantics === 'LTL3'
+          ? 'every continuation of the trace violates it (LTL3, decided online)'
+          : 'the finite trace violates it (LTLf, judged when the trace ended)';
+        return {
+          type: 'alert', id: alertId(spec.name, 'property', name, JSON.stringify(value)), kind: 'property', verdict: undecided(), name,
+          ...(event === undefined ? {} : { event: alertEvent(event) }), ...(binding === undefined ? {} : { binding }), semantics,
+          state: event === undefined ? wholeState(first.now.state) : stateForEvent(first.now.state, event.params),
+          ...(event === undefined ? {} : { history: causalHistory(first, event) }),
+          reason: `property ${name} is violated${binding === undefined ? '' : ` for ${JSON.stringify(binding)}`}: ${decided}, in every order of the events ${notEveryOrder()}; ${plan.text}; time bounds use the events' time field`,
+        };
       };
 
       const invariantAlert = (name: string, event: SpecEvent, first: Configuration<S, L>): Alert => {
@@ -194,6 +218,17 @@ export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOpt
         reportInvariants(true);
         const configurations = exploration.configurations;
         const verdicts = configurations.map((c) => new Set(brokenEndConditions(spec, c.now.state)));
+        for (const plan of spec.temporal) {
+          // Violated on a path: online (already in `broken`) or by the finite trace now.
+          const perConfiguration = configurations.map((c) => new Set([
+            ...finishProperty(plan, c.now.temporal.get(plan.name) ?? ImmutableMap()).map((v) => JSON.stringify(v)),
+            ...[...c.now.broken.keys()].flatMap((key) => { const t = parseTemporalKey(key); return t?.name === plan.name ? [JSON.stringify(t.value)] : []; }),
+          ]));
+          for (const value of [...perConfiguration[0]!].sort()) {
+            if (reported.has(temporalKey(plan.name, JSON.parse(value))) || !perConfiguration.every((set) => set.has(value))) continue;
+            emit(propertyAlert(plan.name, JSON.parse(value) as unknown, 'LTLf', undefined, configurations[0]!));
+          }
+        }
         for (const name of Object.keys(spec.endConditions ?? {})) {
           if (!verdicts.every((broken) => broken.has(name))) continue;
           emit({

@@ -20,3 +20,5 @@ export { alertId } from './alerts.ts';
 export type { Alert, AlertEvent, AlertKind } from './alerts.ts';
 export { OrderExploration } from './order-exploration.ts';
 export { describeAlert } from './describe-alert.ts';
+export { temporalVerdicts } from './temporal-verdicts.ts';
+export type { TemporalStep, TemporalVerdict, TemporalVerdictOptions } from './temporal-verdicts.ts';

@@ -1,6 +1,6 @@
 import { Map as ImmutableMap } from 'immutable';
 import type { SpecEvent } from '../instrumentation/index.ts';
-import { attemptAction, brokenInvariants, type Spec } from '../properties/index.ts';
+import { attemptAction, brokenInvariants, joinInstances, propertyAtTime, stepProperty, type Instances, type Spec, type Valuation } from '../properties/index.ts';
 import { EVERY_KEY, RecentByKey } from './recent-by-key.ts';
 import { sameState, stateHash } from './state-equality.ts';
 
@@ -9,8 +9,12 @@ import { sameState, stateHash } from './state-equality.ts';
 export interface Snapshot<S, L> {
   readonly state: S;
   readonly locals: ImmutableMap<string, L>;
-  /** Invariant name → the first event that broke it on this path. */
+  /** Invariant name (or temporal property instance, see temporalKey) → the first event that broke it on this path. */
   readonly broken: ImmutableMap<string, SpecEvent>;
+  /** Temporal property name → its live instances on this path. */
+  readonly temporal: ImmutableMap<string, Instances>;
+  /** The latest event time on this path: the clock of time-bounded properties in recorded traces. */
+  readonly time: number;
 }
 
 /** One applied event with the snapshot it met, so the event can be displaced later. */
@@ -60,6 +64,32 @@ const SHARED = [EVERY_KEY];
 const keyOf = (value: unknown): string => (typeof value === 'string' ? `s:${value}` : `j:${JSON.stringify(value)}`);
 
 const ACCEPTED = { accepted: true } as const;
+const NO_INSTANCES: Instances = ImmutableMap();
+
+// Explanations merge when they agree on everything that decides what comes next: the spec
+// state, the locals, and where the temporal properties stand.
+// Temporal states that differ are joined (joinTemporal) rather than kept apart: orders of
+// concurrent events often differ only in when a deadline started.
+const snapshotHash = <S, L>(s: Snapshot<S, L>): number => stateHash(s.state) ^ stateHash(s.locals);
+const sameSpecState = <S, L>(a: Snapshot<S, L>, b: Snapshot<S, L>): boolean => sameState(a.state, b.state) && sameState(a.locals, b.locals);
+
+/** The `broken` key of a temporal property instance that was violated. */
+export const temporalKey = (name: string, value: unknown): string => `${TEMPORAL}${name}\u0000${JSON.stringify(value)}`;
+const TEMPORAL = '\u0000temporal:';
+export const parseTemporalKey = (key: string): { name: string; value: unknown } | undefined => {
+  if (!key.startsWith(TEMPORAL)) return undefined;
+  const [name, value] = key.slice(TEMPORAL.length).split('\u0000');
+  return { name: name!, value: JSON.parse(value!) as unknown };
+};
+
+/** A field of the event, for tests such as action == "Delete" (params.x reads a parameter). */
+const eventField = (event: SpecEvent, field: string): unknown => {
+  if (field.startsWith('params.')) {
+    const name = field.slice('params.'.length);
+    return Object.hasOwn(event.params, name) ? event.params[name] : undefined;
+  }
+  return field === 'action' ? event.action : field === 'proc' ? event.proc : field === 'service' ? event.service : undefined;
+};
 
 const sharesKey = (a: readonly string[], b: readonly string[]): boolean => {
   for (const key of a) if (key === EVERY_KEY || b.includes(key)) return true;
@@ -98,7 +128,7 @@ export class OrderExploration<S, L> {
     private readonly spacing: SnapshotSpacing = DEFAULT_SNAPSHOT_SPACING,
   ) {
     this.recent = new RecentByKey(window);
-    const snapshot: Snapshot<S, L> = { state: spec.init(), locals: ImmutableMap(), broken: ImmutableMap() };
+    const snapshot: Snapshot<S, L> = { state: spec.init(), locals: ImmutableMap(), broken: ImmutableMap(), temporal: ImmutableMap(), time: -Infinity };
     this.configurations = [{ now: snapshot, history: [], trimmed: false }];
   }
 
@@ -215,10 +245,10 @@ export class OrderExploration<S, L> {
           for (let choice = 0; choice < after.length; choice++) {
             const now = after[choice]!;
             const cut = node.cut | bit;
-            const key = `${cut}:${stateHash(now.state) ^ stateHash(now.locals)}`;
-            const same = next.get(key)?.find((other) => sameState(other.now.state, now.state) && sameState(other.now.locals, now.locals));
+            const key = `${cut}:${snapshotHash(now)}`;
+            const same = next.get(key)?.find((other) => sameSpecState(other.now, now) && this.joinTemporal(other.now, now) !== undefined);
             if (same !== undefined) {
-              same.now = { ...same.now, broken: same.now.broken.filter((_, name) => now.broken.has(name)) };
+              same.now = { ...same.now, broken: same.now.broken.filter((_, name) => now.broken.has(name)), temporal: this.joinTemporal(same.now, now)! };
               continue;
             }
             next.set(key, [...(next.get(key) ?? []), { cut, now, path: [...node.path, appliedStep(event, keys[i]!, choice, node.now)] }]);
@@ -261,8 +291,66 @@ export class OrderExploration<S, L> {
         if (!broken.has(name)) broken = broken.set(name, event);
       }
       const locals = after === local && hasLocal ? before.locals : before.locals.set(event.proc, after);
-      return { state, locals, broken };
+      if (this.spec.temporal.length === 0) return { state, locals, broken, temporal: before.temporal, time: before.time };
+      return { state, locals, ...this.stepTemporal(before, event, state, locals, broken) };
     });
+  }
+
+  /** The temporal properties after one step: instances moved on, violations added to `broken`. */
+  private stepTemporal(before: Snapshot<S, L>, event: SpecEvent, state: S, locals: ImmutableMap<string, L>, brokenSoFar: Snapshot<S, L>['broken']) {
+    let broken = brokenSoFar;
+    let temporal = before.temporal;
+    const time = Math.max(before.time, typeof event.time === 'number' ? event.time : before.time);
+    const predicates = this.spec.predicates ?? {};
+    const valuation: Valuation = {
+      atom: (name, args) => {
+        try {
+          return predicates[name]!({ state, locals }, ...args) === true;
+        } catch {
+          return false;
+        }
+      },
+      field: (field) => eventField(event, field),
+    };
+    for (const plan of this.spec.temporal) {
+      const instances = temporal.get(plan.name) ?? NO_INSTANCES;
+      const { instances: after, decided } = stepProperty(plan, instances, event.params, valuation, time);
+      if (after !== instances) temporal = temporal.set(plan.name, after);
+      const key = decided?.verdict === 'violated' ? temporalKey(plan.name, decided.value) : undefined;
+      if (key !== undefined && !broken.has(key)) broken = broken.set(key, event);
+    }
+    return { broken, temporal, time };
+  }
+
+  /** The temporal properties of two explanations in the same spec state, joined; undefined if they cannot be. */
+  private joinTemporal(a: Snapshot<S, L>, b: Snapshot<S, L>): Snapshot<S, L>['temporal'] | undefined {
+    if (a.temporal === b.temporal || sameState(a.temporal, b.temporal)) return a.temporal;
+    let joined = a.temporal;
+    for (const plan of this.spec.temporal) {
+      const x = a.temporal.get(plan.name) ?? NO_INSTANCES;
+      const y = b.temporal.get(plan.name) ?? NO_INSTANCES;
+      if (x === y) continue;
+      const instances = joinInstances(plan, x, y, (v) => a.broken.has(temporalKey(plan.name, v)), (v) => b.broken.has(temporalKey(plan.name, v)));
+      if (instances === undefined) return undefined;
+      joined = joined.set(plan.name, instances);
+    }
+    return joined;
+  }
+
+  /** Deadlines that went by on each path (by its latest event time) decide their instances. */
+  passTime(event: SpecEvent): void {
+    for (const configuration of this.configurations) {
+      const now = configuration.now;
+      let { broken, temporal } = now;
+      for (const plan of this.spec.temporal) {
+        const instances = temporal.get(plan.name);
+        if (instances === undefined) continue;
+        const { instances: after, decided } = propertyAtTime(plan, instances, now.time);
+        if (after !== instances) temporal = temporal.set(plan.name, after);
+        for (const d of decided) if (d.verdict === 'violated' && !broken.has(temporalKey(plan.name, d.value))) broken = broken.set(temporalKey(plan.name, d.value), event);
+      }
+      if (temporal !== now.temporal) configuration.now = { ...now, broken, temporal };
+    }
   }
 
   /** The configuration with `event` appended; `copy` when the configuration also goes on unchanged. */
@@ -354,11 +442,12 @@ export class OrderExploration<S, L> {
     const merged: Array<Configuration<S, L>> = [];
     const byHash = new Map<number, Array<Configuration<S, L>>>();
     for (const configuration of configurations) {
-      const h = stateHash(configuration.now.state) ^ stateHash(configuration.now.locals);
-      const same = byHash.get(h)?.find((other) => sameState(other.now.state, configuration.now.state) && sameState(other.now.locals, configuration.now.locals));
+      const h = snapshotHash(configuration.now);
+      const same = byHash.get(h)?.find((other) => sameSpecState(other.now, configuration.now) && this.joinTemporal(other.now, configuration.now) !== undefined);
       if (same !== undefined) {
-        // Either explanation will do: keep the invariants broken on both paths only.
-        same.now = { ...same.now, broken: same.now.broken.filter((_, name) => configuration.now.broken.has(name)) };
+        // Either explanation will do: keep the invariants broken on both paths only, and what
+        // the temporal properties need on one path or the other.
+        same.now = { ...same.now, broken: same.now.broken.filter((_, name) => configuration.now.broken.has(name)), temporal: this.joinTemporal(same.now, configuration.now)! };
         continue;
       }
       byHash.set(h, [...(byHash.get(h) ?? []), configuration]);

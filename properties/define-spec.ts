@@ -4,6 +4,10 @@
  * States should be immutable values (Immutable.js records and maps are the natural choice):
  * the checker keeps earlier states to explore other orders of concurrent events.
  */
+import { children, type Formula, type TemporalProperty } from './temporal/formula.ts';
+import { FormulaSyntaxError, parseProperty, syntaxPointer } from './temporal/parse-formula.ts';
+import { planProperty, type PropertyPlan } from './temporal/property-instances.ts';
+
 export type Params = Readonly<Record<string, unknown>>;
 
 /** What a spec sees of one event: the action, its parameters, and the process (PlusCal's self). */
@@ -55,6 +59,15 @@ export type StateInvariant<S> = ((state: S) => boolean) | { readonly forEach: st
 
 export type ActionInvariant<S> = (before: S, action: ObservedAction, after: S) => boolean;
 
+/** What a predicate sees: the state after a step, and every process's local state. */
+export interface PredicateView<S, L> {
+  readonly state: S;
+  readonly locals: Iterable<readonly [string, L]>;
+}
+
+/** A named predicate for temporal properties, e.g. orphan(id); arguments come from the formula. */
+export type Predicate<S, L> = (view: PredicateView<S, L>, ...args: unknown[]) => boolean;
+
 export interface SpecDefinition<S, L> {
   readonly name: string;
   readonly init: () => S;
@@ -65,6 +78,13 @@ export interface SpecDefinition<S, L> {
   readonly actionInvariants?: Readonly<Record<string, ActionInvariant<S>>>;
   /** Checked on the final state when a bounded run (a file, a topic range) ends. */
   readonly endConditions?: Readonly<Record<string, (state: S) => boolean>>;
+  /** Predicates the temporal properties name. */
+  readonly predicates?: Readonly<Record<string, Predicate<S, L>>>;
+  /**
+   * Temporal properties over the states after each event, as text (`forall id: G (orphan(id) ->
+   * F[<=30s] !orphan(id))`) or built with the functions of properties/temporal.
+   */
+  readonly properties?: Readonly<Record<string, string | TemporalProperty>>;
   /**
    * The parts of the state an action touches, as keys. Actions of different processes with
    * disjoint footprints must commute, and invariants must not tell their orders apart; the
@@ -78,7 +98,11 @@ const SPEC = Symbol.for('specwatch.spec');
 
 export interface Spec<S, L> extends SpecDefinition<S, L> {
   readonly [SPEC]: true;
+  /** The temporal properties, parsed and compiled. */
+  readonly temporal: readonly PropertyPlan[];
 }
+
+const atomNames = (f: Formula): string[] => (f.op === 'atom' ? [f.name] : children(f).flatMap(atomNames));
 
 export class SpecDefinitionError extends Error {
   override readonly name = 'SpecDefinitionError';
@@ -98,7 +122,20 @@ export function defineSpec<S, L = undefined>(definition: SpecDefinition<S, L>): 
       if (typeof check !== 'function') fail(`guard "${guard}" of action ${name} must be a function`);
     }
   }
-  return { ...definition, [SPEC]: true };
+  const temporal = Object.entries(definition.properties ?? {}).map(([name, source]) => {
+    let property: TemporalProperty;
+    try {
+      property = typeof source === 'string' ? parseProperty(source) : source;
+    } catch (error) {
+      if (!(error instanceof FormulaSyntaxError)) throw error;
+      return fail(`property ${name}: ${error.message}\n${syntaxPointer(source as string, error)}`);
+    }
+    for (const atom of atomNames(property.formula)) {
+      if (typeof definition.predicates?.[atom] !== 'function') fail(`property ${name} uses ${atom}(…), which is not one of the spec's predicates`);
+    }
+    return planProperty(name, property);
+  });
+  return { ...definition, temporal, [SPEC]: true };
 }
 
 export function isSpec(value: unknown): value is Spec<unknown, unknown> {

@@ -5,3 +5,13 @@ export type {
 } from './define-spec.ts';
 export { attemptAction, brokenEndConditions, brokenInvariants, NO_NEXT_STATE, NO_SUCH_ACTION } from './attempt-action.ts';
 export type { Attempt, SpecStep } from './attempt-action.ts';
+export { finishProperty, joinInstances, planProperty, propertyAtTime, stepProperty } from './temporal/property-instances.ts';
+export type { Decision, Instances, PropertyPlan } from './temporal/property-instances.ts';
+export type { Valuation } from './temporal/compile-formula.ts';
+export type { Predicate, PredicateView } from './define-spec.ts';
+export {
+  and, atom, eventIs, F, FALSE, forall, formulaText, G, H, iff, implies, not, O, or, propertyText, R, S, TRUE, U, W, X, Y,
+  FormulaSyntaxError, parseProperty, syntaxPointer,
+} from './temporal/index.ts';
+export type { Bound, EventField, Formula, TemporalProperty, Term } from './temporal/index.ts';
+export { FormulaMonitor, finiteVerdict, type Verdict } from './temporal/formula-monitor.ts';

@@ -56,7 +56,11 @@ const holds = (op: Op | 'any') => ({ local, params }: Context): boolean =>
 const uploadExists = ({ state, params }: Context): boolean => state.uploads.has(params.id);
 const isUploadVersion = ({ state, params }: Context): boolean => state.uploads.get(params.id) === params.version;
 
-export default defineSpec<UploaderState, WorkerLocal>({
+/**
+ * The uploader spec, with `within` the time (a formula bound such as '30s' or '500ms') in which
+ * orphans must be cleaned, content must catch up and messages must be handled.
+ */
+export const uploaderSpec = (within = '30s') => defineSpec<UploaderState, WorkerLocal>({
   name: 'uploader',
   init: () => UploaderState(),
   local: () => WorkerLocal(),
@@ -124,11 +128,22 @@ export default defineSpec<UploaderState, WorkerLocal>({
       holds: (state, id) => !state.content.has(id) || !state.uploads.has(id) || state.content.get(id)! <= state.uploads.get(id)!,
     },
   },
-  endConditions: {
-    NoOrphanContent: (state) => state.content.keySeq().every((id) => state.uploads.has(id)),
-    ContentMatchesUpload: (state) => state.uploads.every((version, id) => state.content.get(id) === version),
-    EveryMessageHandled: (state) => state.pending.isEmpty(),
+  predicates: {
+    orphan: ({ state }, id) => state.content.has(id) && !state.uploads.has(id),
+    behind: ({ state }, id) => state.uploads.has(id) && state.content.get(id) !== state.uploads.get(id),
+    unhandled: ({ state }, id) => state.pending.has(id),
+  },
+  // Orphaned content is normal for a moment after a delete; what must hold is that it goes away.
+  // Each instance (one per upload id) steps on the events about that id.
+  properties: {
+    OrphansCleanedUp: `forall id: G (orphan(id) -> F[<=${within}] !orphan(id))`,
+    ContentCatchesUp: `forall id: G (behind(id) -> F[<=${within}] !behind(id))`,
+    MessagesHandled: `forall id: G (unhandled(id) -> F[<=${within}] !unhandled(id))`,
+    ReceivedMessagesHandled: `forall id: G (action == "Receive" -> F[<=${within}] (action == "CreateContent" | action == "PushEdit" | action == "DeleteContent" | action == "Skip"))`,
+    ContentDeletedOnlyIfCreated: 'forall id: G ((action == "DeleteContent" | action == "Clean") -> O action == "Create")',
   },
   // Everything an action touches is keyed by the upload id (worker locals are per process).
   footprint: ({ params }) => [params.id],
 });
+
+export default uploaderSpec();

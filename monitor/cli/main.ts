@@ -2,11 +2,13 @@ import { readFileSync } from 'node:fs';
 import { SpecwatchError } from '../errors.ts';
 import type { CliEnvironment } from './cli-environment.ts';
 import { checkCommand } from './check-command.ts';
+import { ltlCommand } from './ltl-command.ts';
 import { orderCommand } from './order-command.ts';
 
 const COMMANDS: Record<string, { summary: string; run: (args: readonly string[], env: CliEnvironment) => Promise<number> }> = {
   order: { summary: 'merge NDJSON traces into one causally ordered log', run: orderCommand },
   check: { summary: 'check traces against a spec: conformance, invariants, end conditions', run: checkCommand },
+  ltl: { summary: 'evaluate a temporal formula on a trace of proposition sets', run: ltlCommand },
 };
 
 const MAIN_HELP = `Usage: specwatch <command> [options]

@@ -16,7 +16,10 @@ describe('specwatch check', () => {
   it('catches each of the talk\'s bugs with the matching alert, and passes each fix', () => {
     const expected: Record<string, (alerts: Alert[]) => void> = {
       'delete-before-create': (alerts) => expect(alerts.filter((a) => a.kind === 'nonconformance').map((a) => a.guard)).toEqual(['the upload exists', 'the upload exists', 'the upload exists']),
-      'worker-crash': (alerts) => expect(alerts.map((a) => a.name).sort()).toEqual(['EveryMessageHandled', 'NoOrphanContent']),
+      'worker-crash': (alerts) => {
+        expect(alerts.map((a) => a.name).sort()).toEqual(['MessagesHandled', 'OrphansCleanedUp', 'ReceivedMessagesHandled']);
+        expect(alerts.every((a) => a.kind === 'property' && a.semantics === 'LTLf' && (a.binding as { id: unknown }).id === 1)).toBe(true);
+      },
       'edit-race': (alerts) => expect(alerts.find((a) => a.kind === 'nonconformance')).toMatchObject({ name: 'PushEdit', guard: 'the upload still has this version', event: { params: { version: 2 } } }),
     };
     for (const { name } of SCENARIOS) {

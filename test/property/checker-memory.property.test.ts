@@ -39,7 +39,7 @@ function sameWithFewSnapshots<S, L>(spec: Spec<S, L>, candidates: (random: Rando
 
 describe('keeping fewer snapshots of old steps', () => {
   it('changes nothing on uploader traces', () => {
-    fc.assert(sameWithFewSnapshots(uploader, uploaderCandidates, 80), { numRuns: propertyRuns(300) });
+    fc.assert(sameWithFewSnapshots(uploader, uploaderCandidates, 60), { numRuns: propertyRuns(50) });
   }, 600_000);
 
   it('changes nothing on the counter race (nondeterministic steps are replayed the same way)', () => {

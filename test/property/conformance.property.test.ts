@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { from } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import counterRace from '../../examples/counter-race/spec.ts';
-import uploader from '../../examples/uploader/spec.ts';
+import { uploaderSpec } from '../../examples/uploader/spec.ts';
 import type { SpecEvent } from '../../instrumentation/index.ts';
 import { checkConformance, type Alert, type CheckItem } from '../../monitor/index.ts';
 import type { Params, Spec } from '../../properties/index.ts';
@@ -28,6 +28,8 @@ function exploringCheck<S, L>(spec: Spec<S, L>, events: readonly SpecEvent[]): {
   return { delivered: deliveredEvents(ordered), alerts: items.filter((i): i is Alert => i.type === 'alert') };
 }
 
+// Time bounds of 2 s over events 1 s apart, so deadlines are met, missed and cut by the end.
+const uploader = uploaderSpec('2s');
 const names = (alerts: readonly Alert[], kind: string) => alerts.filter((a) => a.kind === kind).map((a) => a.name).sort();
 
 function agreesWithReference<S, L>(spec: Spec<S, L>, candidates: (random: Random) => Array<{ action: string; params: Params }>) {
@@ -39,6 +41,7 @@ function agreesWithReference<S, L>(spec: Spec<S, L>, candidates: (random: Random
     expect(alerts.filter((a) => a.kind === 'nonconformance').map((a) => idOf(a.event!))).toEqual(reference.nonconforming.map(idOf));
     expect(names(alerts, 'invariant')).toEqual(reference.invariants);
     expect(names(alerts, 'end-condition')).toEqual(reference.endConditions);
+    expect(alerts.filter((a) => a.kind === 'property').map((a) => `${a.name}(${JSON.stringify(Object.values(a.binding ?? { _: null })[0])})`).sort()).toEqual(reference.properties);
   });
 }
 

@@ -1,6 +1,7 @@
 import { Map as ImmutableMap } from 'immutable';
 import { happenedBefore, type SpecEvent } from '../../instrumentation/index.ts';
 import { attemptAction, brokenEndConditions, brokenInvariants, type Spec } from '../../properties/index.ts';
+import { holdsAt } from './ltlf-reference.ts';
 
 /**
  * The conformance semantics by brute force: every linearization of the events (≤ 8 of them),
@@ -13,12 +14,16 @@ export interface ReferenceVerdict {
   readonly invariants: string[];
   /** End conditions false at the end of every conforming run. */
   readonly endConditions: string[];
+  /** Temporal property instances, as name(value), that the finite trace violates in every conforming run (LTLf on each instance's events). */
+  readonly properties: string[];
 }
 
 interface Run<S, L> {
   readonly state: S;
   readonly locals: ImmutableMap<string, L>;
   readonly broken: ReadonlySet<string>;
+  /** Each step: the event, the state after it, and the latest event time so far. */
+  readonly path: ReadonlyArray<{ readonly event: SpecEvent; readonly state: S; readonly locals: ImmutableMap<string, L>; readonly time: number }>;
 }
 
 function* linearizations(events: readonly SpecEvent[]): Generator<SpecEvent[]> {
@@ -34,23 +39,28 @@ function* linearizations(events: readonly SpecEvent[]): Generator<SpecEvent[]> {
 
 /** Every run of one linearization: each choice of next state followed. */
 function runs<S, L>(spec: Spec<S, L>, order: readonly SpecEvent[]): Array<Run<S, L>> {
-  let current: Array<Run<S, L>> = [{ state: spec.init(), locals: ImmutableMap(), broken: new Set() }];
+  let current: Array<Run<S, L>> = [{ state: spec.init(), locals: ImmutableMap(), broken: new Set(), path: [] }];
   for (const event of order) {
     current = current.flatMap((run) => {
       const local = run.locals.has(event.proc) ? run.locals.get(event.proc)! : (spec.local?.() as L);
       const attempt = attemptAction(spec, run.state, local, event);
       if (!attempt.enabled) return [];
-      return attempt.steps.map((step) => ({
-        state: step.state,
-        locals: run.locals.set(event.proc, step.local),
-        broken: new Set([...run.broken, ...brokenInvariants(spec, run.state, event, step.state)]),
-      }));
+      return attempt.steps.map((step) => {
+        const locals = run.locals.set(event.proc, step.local);
+        const time = Math.max(run.path.at(-1)?.time ?? -Infinity, event.time ?? -Infinity);
+        return {
+          state: step.state,
+          locals,
+          broken: new Set([...run.broken, ...brokenInvariants(spec, run.state, event, step.state)]),
+          path: [...run.path, { event, state: step.state, locals, time }],
+        };
+      });
     });
   }
   return current;
 }
 
-export function referenceVerdict<S, L>(spec: Spec<S, L>, events: readonly SpecEvent[]): ReferenceVerdict {
+export function referenceVerdict<S, L>(spec: Spec<S, L>, events: readonly SpecEvent[], judgeProperties = true): ReferenceVerdict {
   const complete = [...linearizations(events)].flatMap((order) => runs(spec, order));
   const everyRun = (names: string[], broken: (run: Run<S, L>) => ReadonlySet<string>) =>
     names.filter((name) => complete.every((run) => broken(run).has(name))).sort();
@@ -58,7 +68,35 @@ export function referenceVerdict<S, L>(spec: Spec<S, L>, events: readonly SpecEv
     conforms: complete.length > 0,
     invariants: complete.length === 0 ? [] : everyRun([...Object.keys(spec.invariants ?? {}), ...Object.keys(spec.actionInvariants ?? {})], (run) => run.broken),
     endConditions: complete.length === 0 ? [] : everyRun(Object.keys(spec.endConditions ?? {}), (run) => new Set(brokenEndConditions(spec, run.state))),
+    properties: complete.length === 0 || !judgeProperties ? [] : [...new Set(complete.flatMap((run) => violatedProperties(spec, run)))].filter((p) => complete.every((run) => violatedProperties(spec, run).includes(p))).sort(),
   };
+}
+
+/** name(value) of every property instance whose events, as a finite trace, violate it. */
+function violatedProperties<S, L>(spec: Spec<S, L>, run: Run<S, L>): string[] {
+  return spec.temporal.flatMap((plan) => {
+    const variable = plan.property.variable;
+    const scalar = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v);
+    const values = variable === undefined ? [null] : [...new Set(run.path.map((s) => s.event.params[variable]).filter((v) => v !== undefined && scalar(v)))];
+    return values.flatMap((value) => {
+      const slice = run.path.filter((s) => variable === undefined || (Object.hasOwn(s.event.params, variable) && s.event.params[variable] === value));
+      const trace = slice.map((s) => ({
+        time: s.time,
+        valuation: {
+          atom: (name: string, args: readonly unknown[]) => {
+            try {
+              return spec.predicates![name]!({ state: s.state, locals: s.locals }, ...args) === true;
+            } catch {
+              return false;
+            }
+          },
+          field: (field: string) => (field.startsWith('params.') ? s.event.params[field.slice(7)] : (s.event as unknown as Record<string, unknown>)[field]),
+        },
+      }));
+      const holds = slice.length === 0 ? true : holdsAt(plan.property.formula, trace, 0, variable === undefined ? {} : { [variable]: value });
+      return holds ? [] : [`${plan.name}(${JSON.stringify(value)})`];
+    });
+  });
 }
 
 export interface ReferenceCheck extends ReferenceVerdict {
@@ -78,7 +116,7 @@ export function referenceCheck<S, L>(spec: Spec<S, L>, delivered: readonly SpecE
   let waiting: SpecEvent[] = [];
   const nonconforming: SpecEvent[] = [];
   const waitsOn = (event: SpecEvent, before: readonly SpecEvent[]) => before.some((w) => happenedBefore(w.vc, event.vc));
-  const acceptable = (event: SpecEvent) => referenceVerdict(spec, [...accepted, event]).conforms;
+  const acceptable = (event: SpecEvent) => referenceVerdict(spec, [...accepted, event], false).conforms;
   const retry = (): void => {
     for (let found = true; found; ) {
       found = false;

@@ -42,7 +42,8 @@ export function specTrace<S, L>(spec: Spec<S, L>, candidates: (random: Random) =
       for (const q in from) clocks[p]![q] = Math.max(clocks[p]![q] ?? 0, from[q]!);
     }
     clocks[p]![proc] = (clocks[p]![proc] ?? 0) + 1;
-    events.push({ sw: 1, proc, seq: clocks[p]![proc]!, vc: { ...clocks[p]! }, action: choice.action, params: choice.params as SpecEvent['params'] });
+    // One second apart in the order taken, so time bounds of a few seconds matter.
+    events.push({ sw: 1, proc, seq: clocks[p]![proc]!, vc: { ...clocks[p]! }, action: choice.action, params: choice.params as SpecEvent['params'], time: 1000 * (step + 1) });
   }
   return events;
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { from } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import counterRace from '../../examples/counter-race/spec.ts';
-import uploader from '../../examples/uploader/spec.ts';
+import uploader, { uploaderSpec } from '../../examples/uploader/spec.ts';
 import type { SpecEvent } from '../../instrumentation/index.ts';
 import { checkConformance, decodeEvent, causalOrder, type Alert, type CheckItem, type CheckSummary, type ConformanceOptions } from '../../monitor/index.ts';
 import { attemptAction, type Spec } from '../../properties/index.ts';
@@ -77,5 +77,32 @@ describe('checkConformance on traces written by hand', () => {
     const reference = run(events);
     expect(reference.length).toBeGreaterThan(0);
     for (const rotate of [1, 3, 7]) expect(run([...events.slice(rotate), ...events.slice(0, rotate)].reverse())).toEqual(reference);
+  });
+});
+
+describe('temporal properties in check', () => {
+  const timed = (e: SpecEvent, time: number): SpecEvent => ({ ...e, time });
+  // Upload 1 is created, handled, deleted; no worker ever removes its content.
+  const orphaned = [
+    timed(ev('u', 1, {}, 'Create', { id: 1, version: 1 }), 0),
+    timed(ev('w', 1, { u: 1 }, 'Receive', { id: 1, op: 'create' }), 10),
+    timed(ev('w', 2, { u: 1 }, 'CreateContent', { id: 1, version: 1 }), 20),
+    timed(ev('u', 2, { w: 2 }, 'Delete', { id: 1 }), 30),
+  ];
+  // Then a user creates 300 other uploads over the next minutes, each one handled.
+  const later = Array.from({ length: 300 }, (_, i) => timed(ev('v', i + 1, {}, 'Create', { id: 100 + i, version: 1 }), 2000 + 1000 * i));
+
+  it('decides a missed deadline online (LTL3) from the events\' time, while the trace goes on', () => {
+    const { alerts } = check(uploaderSpec('1s'), [...orphaned, ...later], { reorderWindow: 50 });
+    const orphan = alerts.find((a) => a.name === 'OrphansCleanedUp');
+    expect(orphan).toMatchObject({ kind: 'property', verdict: 'violated', semantics: 'LTL3', binding: { id: 1 } });
+    expect(orphan!.reason).toMatch(/time bounds use the events' time field/);
+  });
+
+  it('judges what is still pending when the trace ends on the finite trace (LTLf)', () => {
+    const { alerts } = check(uploaderSpec('1h'), orphaned);
+    expect(alerts.filter((a) => a.kind === 'property').map((a) => [a.name, a.semantics]).sort()).toEqual([
+      ['MessagesHandled', 'LTLf'], ['OrphansCleanedUp', 'LTLf'],
+    ]);
   });
 });

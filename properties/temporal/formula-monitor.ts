@@ -1,0 +1,126 @@
+import { hash } from 'immutable';
+import { compileFormula, resolveTerm, type CompiledFormula, type Literal, type Valuation } from './compile-formula.ts';
+import type { Formula } from './formula.ts';
+import { acceptsEnd, assumeMore, nextDeadline, passTime, progress, type Obligation } from './obligation.ts';
+
+/** LTL3: decided once every infinite continuation agrees; a decided verdict never changes. */
+export type Verdict = 'satisfied' | 'violated' | 'inconclusive';
+
+/**
+ * Where a monitor is: the obligation left (progression, for the future part) and one boolean
+ * per past subformula node (for the past part), so memory per step is constant. Immutable, and
+ * a value (equals/hashCode) so that explanations in equal monitor states merge.
+ */
+export class MonitorState {
+  private text: string | undefined;
+
+  constructor(
+    readonly obligation: Obligation,
+    readonly past: readonly boolean[] | undefined,
+    readonly verdict: Verdict,
+  ) {}
+
+  get key(): string {
+    return (this.text ??= `${this.obligation.key}|${this.past?.map((b) => (b ? 1 : 0)).join('') ?? '-'}|${this.verdict}`);
+  }
+
+  equals(other: unknown): boolean {
+    return other instanceof MonitorState && other.key === this.key;
+  }
+
+  hashCode(): number {
+    return hash(this.key);
+  }
+}
+
+export const onlineVerdict = (o: Obligation): Verdict => {
+  const infinite = assumeMore(o);
+  return infinite.k === 'true' ? 'satisfied' : infinite.k === 'false' ? 'violated' : 'inconclusive';
+};
+
+export const initialState = (compiled: CompiledFormula): MonitorState => new MonitorState(compiled.obligation, undefined, 'inconclusive');
+
+/** Whether a monitor in this state behaves exactly as a fresh one (so it can be dropped and made again). */
+export const atRest = (compiled: CompiledFormula, state: MonitorState): boolean =>
+  compiled.past.length === 0 && state.obligation.key === compiled.obligation.key && acceptsEnd(compiled.obligation);
+
+/** One step: the state met and the event, at `time` (ms, never earlier than the last step). */
+export function stepMonitor(compiled: CompiledFormula, state: MonitorState, valuation: Valuation, time: number, bindings: Readonly<Record<string, unknown>> = {}): MonitorState {
+  const values = compiled.literals.map((l) => literalValue(l, valuation, bindings));
+  const past = compiled.past.length === 0 ? undefined : evaluatePast(compiled, values, state.past);
+  if (past !== undefined) compiled.literals.forEach((l, i) => { if (l.kind === 'past') values[i] = past[l.node]!; });
+  const obligation = progress(state.obligation, (slot) => values[slot]!, time);
+  return new MonitorState(obligation, past, state.verdict === 'inconclusive' ? onlineVerdict(obligation) : state.verdict);
+}
+
+/** Time passed with no step: a deadline gone by decides what it decides. */
+export function monitorAtTime(state: MonitorState, now: number): MonitorState {
+  if (state.verdict !== 'inconclusive' || nextDeadline(state.obligation) === undefined) return state;
+  const obligation = passTime(state.obligation, now);
+  return obligation === state.obligation ? state : new MonitorState(obligation, state.past, onlineVerdict(obligation));
+}
+
+/** LTLf: the verdict on the finite trace that ends here (X is strong: false at the last step). */
+export const finiteVerdict = (state: MonitorState): 'satisfied' | 'violated' => (acceptsEnd(state.obligation) ? 'satisfied' : 'violated');
+
+function literalValue(l: Literal, valuation: Valuation, bindings: Readonly<Record<string, unknown>>): boolean {
+  if (l.kind === 'atom') return valuation.atom(l.name, l.args.map((a) => resolveTerm(a, bindings))) === true;
+  if (l.kind === 'test') return (valuation.field(l.field) === resolveTerm(l.term, bindings)) === l.equal;
+  return false;
+}
+
+function evaluatePast(compiled: CompiledFormula, values: readonly boolean[], before: readonly boolean[] | undefined): boolean[] {
+  const now: boolean[] = [];
+  for (const node of compiled.past) {
+    const self = now.length;
+    let v: boolean;
+    switch (node.op) {
+      case 'literal': v = values[node.literal]!; break;
+      case 'const': v = node.value; break;
+      case 'not': v = !now[node.f]; break;
+      case 'and': v = now[node.l]! && now[node.r]!; break;
+      case 'or': v = now[node.l]! || now[node.r]!; break;
+      case 'implies': v = !now[node.l] || now[node.r]!; break;
+      case 'iff': v = now[node.l] === now[node.r]; break;
+      case 'Y': v = before !== undefined && before[node.f]!; break;
+      case 'O': v = now[node.f]! || (before !== undefined && before[self]!); break;
+      case 'H': v = now[node.f]! && (before === undefined || before[self]!); break;
+      case 'S': v = now[node.r]! || (now[node.l]! && before !== undefined && before[self]!); break;
+    }
+    now.push(v);
+  }
+  return now;
+}
+
+/** One formula monitored step by step, for programs and the `ltl` command. */
+export class FormulaMonitor {
+  private readonly compiled: CompiledFormula;
+  private current: MonitorState;
+
+  constructor(formula: Formula, private readonly bindings: Readonly<Record<string, unknown>> = {}) {
+    this.compiled = compileFormula(formula);
+    this.current = initialState(this.compiled);
+  }
+
+  get verdict(): Verdict {
+    return this.current.verdict;
+  }
+
+  step(valuation: Valuation, time: number): Verdict {
+    this.current = stepMonitor(this.compiled, this.current, valuation, time, this.bindings);
+    return this.current.verdict;
+  }
+
+  passTime(now: number): Verdict {
+    this.current = monitorAtTime(this.current, now);
+    return this.current.verdict;
+  }
+
+  nextDeadline(): number | undefined {
+    return this.current.verdict === 'inconclusive' ? nextDeadline(this.current.obligation) : undefined;
+  }
+
+  finish(): 'satisfied' | 'violated' {
+    return finiteVerdict(this.current);
+  }
+}

@@ -1,0 +1,142 @@
+// Obligations: formulas in negation normal form, rewritten by progression (what the rest of the
+// trace must satisfy after each step). Equal obligations have equal keys, which keeps them small
+// (duplicates merge) and lets explanations and at-rest instances be compared cheaply.
+
+/** A literal: a predicate, an event test or a past subformula, evaluated at a step by index. */
+export type Obligation =
+  | { readonly k: 'true' | 'false' | 'more' | 'last'; readonly key: string }
+  | { readonly k: 'lit'; readonly slot: number; readonly pos: boolean; readonly key: string }
+  | { readonly k: 'and' | 'or'; readonly parts: readonly Obligation[]; readonly key: string }
+  | { readonly k: 'X' | 'N' | 'F' | 'G'; readonly f: Obligation; readonly key: string }
+  | { readonly k: 'U' | 'R'; readonly l: Obligation; readonly r: Obligation; readonly key: string }
+  /** Bounded by steps (n more steps after this one) or by time: relative ms, or an absolute deadline. */
+  | { readonly k: 'Fn' | 'Gn' | 'Ft' | 'Gt' | 'Fd' | 'Gd'; readonly n: number; readonly f: Obligation; readonly key: string };
+
+export const T: Obligation = { k: 'true', key: 'true' };
+export const F: Obligation = { k: 'false', key: 'false' };
+/** True at every real position, false past the end: makes X strong at the end of a finite trace. */
+export const MORE: Obligation = { k: 'more', key: 'more' };
+export const LAST: Obligation = { k: 'last', key: 'last' };
+
+export const lit = (slot: number, pos: boolean): Obligation => ({ k: 'lit', slot, pos, key: `${pos ? '' : '!'}${slot}` });
+export const unary = (k: 'X' | 'N' | 'F' | 'G', f: Obligation): Obligation => ({ k, f, key: `${k}(${f.key})` });
+export const binary = (k: 'U' | 'R', l: Obligation, r: Obligation): Obligation => ({ k, l, r, key: `${k}(${l.key},${r.key})` });
+export const bounded = (k: 'Fn' | 'Gn' | 'Ft' | 'Gt' | 'Fd' | 'Gd', n: number, f: Obligation): Obligation => ({ k, n, f, key: `${k}${n}(${f.key})` });
+
+/** Conjunction or disjunction, flattened, deduplicated, sorted; constants and complementary literals folded. */
+export function junction(k: 'and' | 'or', parts: readonly Obligation[]): Obligation {
+  const [unit, zero] = k === 'and' ? [T, F] : [F, T];
+  const byKey = new Map<string, Obligation>();
+  const add = (p: Obligation): boolean => {
+    if (p.k === zero.k) return false;
+    if (p.k === unit.k) return true;
+    if (p.k === k) return p.parts.every(add);
+    if (p.k === 'lit' && byKey.has(`${p.pos ? '!' : ''}${p.slot}`)) return false;
+    if ((p.k === 'more' && byKey.has('last')) || (p.k === 'last' && byKey.has('more'))) return false;
+    byKey.set(p.key, p);
+    return true;
+  };
+  for (const p of parts) if (!add(p)) return zero;
+  if (byKey.size === 0) return unit;
+  if (byKey.size === 1) return byKey.values().next().value!;
+  const sorted = [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return { k, parts: sorted, key: `${k}(${sorted.map((p) => p.key).join(',')})` };
+}
+
+/** Whether the empty rest of a finite trace satisfies the obligation (LTLf end of trace). */
+export function acceptsEnd(o: Obligation): boolean {
+  switch (o.k) {
+    case 'true': case 'last': case 'G': case 'R': case 'N': case 'Gn': case 'Gt': case 'Gd':
+      return true;
+    case 'and':
+      return o.parts.every(acceptsEnd);
+    case 'or':
+      return o.parts.some(acceptsEnd);
+    default:
+      return false;
+  }
+}
+
+/** The obligation for infinite continuations: the trace goes on, so `more` holds and `last` never does. */
+export function assumeMore(o: Obligation): Obligation {
+  switch (o.k) {
+    case 'more':
+      return T;
+    case 'last':
+      return F;
+    case 'and': case 'or':
+      return junction(o.k, o.parts.map(assumeMore));
+    default:
+      return o;
+  }
+}
+
+/**
+ * One step of progression: what the rest must satisfy, given the literals' values now and the
+ * time of this step. The result is judged from the next position on.
+ */
+export function progress(o: Obligation, value: (slot: number) => boolean, time: number): Obligation {
+  const p = (x: Obligation): Obligation => progress(x, value, time);
+  switch (o.k) {
+    case 'true': case 'false':
+      return o;
+    case 'more':
+      return T;
+    case 'last':
+      return F;
+    case 'lit':
+      return value(o.slot) === o.pos ? T : F;
+    case 'and': case 'or':
+      return junction(o.k, o.parts.map(p));
+    case 'X':
+      return junction('and', [MORE, o.f]);
+    case 'N':
+      return junction('or', [LAST, o.f]);
+    case 'F':
+      return junction('or', [p(o.f), o]);
+    case 'G':
+      return junction('and', [p(o.f), o]);
+    case 'U':
+      return junction('or', [p(o.r), junction('and', [p(o.l), o])]);
+    case 'R':
+      return junction('and', [p(o.r), junction('or', [p(o.l), o])]);
+    case 'Fn':
+      return o.n === 0 ? p(o.f) : junction('or', [p(o.f), bounded('Fn', o.n - 1, o.f)]);
+    case 'Gn':
+      return o.n === 0 ? p(o.f) : junction('and', [p(o.f), bounded('Gn', o.n - 1, o.f)]);
+    case 'Ft':
+      return p(bounded('Fd', time + o.n, o.f));
+    case 'Gt':
+      return p(bounded('Gd', time + o.n, o.f));
+    case 'Fd':
+      return time > o.n ? F : junction('or', [p(o.f), o]);
+    case 'Gd':
+      return time > o.n ? T : junction('and', [p(o.f), o]);
+  }
+}
+
+/** Time passed without a step: a deadline gone by can no longer be met (F) or broken (G). */
+export function passTime(o: Obligation, now: number): Obligation {
+  switch (o.k) {
+    case 'Fd':
+      return now > o.n ? F : o;
+    case 'Gd':
+      return now > o.n ? T : o;
+    case 'and': case 'or':
+      return junction(o.k, o.parts.map((x) => passTime(x, now)));
+    default:
+      return o;
+  }
+}
+
+/** The earliest deadline in the obligation, when time alone could decide something. */
+export function nextDeadline(o: Obligation): number | undefined {
+  if (o.k === 'Fd' || o.k === 'Gd') return o.n;
+  if (o.k !== 'and' && o.k !== 'or') return undefined;
+  let earliest: number | undefined;
+  for (const part of o.parts) {
+    const d = nextDeadline(part);
+    if (d !== undefined && (earliest === undefined || d < earliest)) earliest = d;
+  }
+  return earliest;
+}
