@@ -1,6 +1,6 @@
 import { Map as ImmutableMap } from 'immutable';
 import type { SpecEvent } from '../instrumentation/index.ts';
-import { attemptAction, brokenInvariants, joinInstances, propertyAtTime, stepProperty, type Instances, type Spec, type Valuation } from '../properties/index.ts';
+import { attemptAction, brokenInvariants, joinInstances, propertyAtTime, stepProperty, type Instances, type Predicate, type PredicateView, type Spec, type Valuation } from '../properties/index.ts';
 import { EVERY_KEY, RecentByKey } from './recent-by-key.ts';
 import { sameState, stateHash } from './state-equality.ts';
 
@@ -81,6 +81,27 @@ export const parseTemporalKey = (key: string): { name: string; value: unknown } 
   const [name, value] = key.slice(TEMPORAL.length).split('\u0000');
   return { name: name!, value: JSON.parse(value!) as unknown };
 };
+
+/** What the temporal properties see at one step; a class, so a step creates no closures. */
+class StepValuation<S, L> implements Valuation {
+  constructor(
+    private readonly predicates: Readonly<Record<string, Predicate<S, L>>>,
+    private readonly view: PredicateView<S, L>,
+    private readonly event: SpecEvent,
+  ) {}
+
+  atom(name: string, args: readonly unknown[]): boolean {
+    try {
+      return this.predicates[name]!(this.view, ...args) === true;
+    } catch {
+      return false; // predicates read untrusted parameters: one that throws is false
+    }
+  }
+
+  field(field: string): unknown {
+    return eventField(this.event, field);
+  }
+}
 
 /** A field of the event, for tests such as action == "Delete" (params.x reads a parameter). */
 const eventField = (event: SpecEvent, field: string): unknown => {
@@ -301,17 +322,7 @@ export class OrderExploration<S, L> {
     let broken = brokenSoFar;
     let temporal = before.temporal;
     const time = Math.max(before.time, typeof event.time === 'number' ? event.time : before.time);
-    const predicates = this.spec.predicates ?? {};
-    const valuation: Valuation = {
-      atom: (name, args) => {
-        try {
-          return predicates[name]!({ state, locals }, ...args) === true;
-        } catch {
-          return false;
-        }
-      },
-      field: (field) => eventField(event, field),
-    };
+    const valuation = new StepValuation(this.spec.predicates ?? {}, { state, locals }, event);
     for (const plan of this.spec.temporal) {
       const instances = temporal.get(plan.name) ?? NO_INSTANCES;
       const { instances: after, decided } = stepProperty(plan, instances, event.params, valuation, time);
@@ -329,7 +340,7 @@ export class OrderExploration<S, L> {
     for (const plan of this.spec.temporal) {
       const x = a.temporal.get(plan.name) ?? NO_INSTANCES;
       const y = b.temporal.get(plan.name) ?? NO_INSTANCES;
-      if (x === y) continue;
+      if (x === y || sameState(x, y)) continue;
       const instances = joinInstances(plan, x, y, (v) => a.broken.has(temporalKey(plan.name, v)), (v) => b.broken.has(temporalKey(plan.name, v)));
       if (instances === undefined) return undefined;
       joined = joined.set(plan.name, instances);

@@ -44,14 +44,43 @@ export const initialState = (compiled: CompiledFormula): MonitorState => new Mon
 export const atRest = (compiled: CompiledFormula, state: MonitorState): boolean =>
   compiled.past.length === 0 && state.obligation.key === compiled.obligation.key && acceptsEnd(compiled.obligation);
 
+// Progressions that do not involve the clock depend only on the obligation and the literals'
+// values: most steps of most instances repeat one of a few, so they are remembered per formula.
+const progressions = new WeakMap<CompiledFormula, Map<string, Obligation>>();
+const timed = (o: Obligation): boolean => /[FG][td]-?\d/.test(o.key);
+
+function progressed(compiled: CompiledFormula, o: Obligation, values: readonly boolean[], time: number): Obligation {
+  if (timed(o)) return progress(o, values, time);
+  let memo = progressions.get(compiled);
+  if (memo === undefined) progressions.set(compiled, (memo = new Map()));
+  let bits = '';
+  for (const v of values) bits += v ? '1' : '0';
+  const key = `${bits}${o.key}`;
+  let result = memo.get(key);
+  if (result === undefined) {
+    result = progress(o, values, time);
+    if (timed(result)) return result;
+    if (memo.size > 10_000) memo.clear();
+    memo.set(key, result);
+  }
+  return result;
+}
+
 /** One step: the state met and the event, at `time` (ms, never earlier than the last step). */
 export function stepMonitor(compiled: CompiledFormula, state: MonitorState, valuation: Valuation, time: number, bindings: Readonly<Record<string, unknown>> = {}): MonitorState {
-  const values = compiled.literals.map((l) => literalValue(l, valuation, bindings));
+  const literals = compiled.literals;
+  const values: boolean[] = [];
+  for (const l of literals) values.push(literalValue(l, valuation, bindings));
   const past = compiled.past.length === 0 ? undefined : evaluatePast(compiled, values, state.past);
-  if (past !== undefined) compiled.literals.forEach((l, i) => { if (l.kind === 'past') values[i] = past[l.node]!; });
-  const obligation = progress(state.obligation, (slot) => values[slot]!, time);
+  if (past !== undefined) for (let i = 0; i < literals.length; i++) if (literals[i]!.kind === 'past') values[i] = past[(literals[i] as { node: number }).node]!;
+  const obligation = progressed(compiled, state.obligation, values, time);
+  // Unchanged is common (G waiting for its trigger): keep the same object, so maps stay shared.
+  if (obligation.key === state.obligation.key && samePast(past, state.past)) return state;
   return new MonitorState(obligation, past, state.verdict === 'inconclusive' ? onlineVerdict(obligation) : state.verdict);
 }
+
+const samePast = (a: readonly boolean[] | undefined, b: readonly boolean[] | undefined): boolean =>
+  a === b || (a !== undefined && b !== undefined && a.length === b.length && a.every((v, i) => v === b[i]));
 
 /** Time passed with no step: a deadline gone by decides what it decides. */
 export function monitorAtTime(state: MonitorState, now: number): MonitorState {
@@ -64,7 +93,11 @@ export function monitorAtTime(state: MonitorState, now: number): MonitorState {
 export const finiteVerdict = (state: MonitorState): 'satisfied' | 'violated' => (acceptsEnd(state.obligation) ? 'satisfied' : 'violated');
 
 function literalValue(l: Literal, valuation: Valuation, bindings: Readonly<Record<string, unknown>>): boolean {
-  if (l.kind === 'atom') return valuation.atom(l.name, l.args.map((a) => resolveTerm(a, bindings))) === true;
+  if (l.kind === 'atom') {
+    const args: unknown[] = [];
+    for (const a of l.args) args.push(resolveTerm(a, bindings));
+    return valuation.atom(l.name, args) === true;
+  }
   if (l.kind === 'test') return (valuation.field(l.field) === resolveTerm(l.term, bindings)) === l.equal;
   return false;
 }

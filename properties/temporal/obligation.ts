@@ -24,23 +24,32 @@ export const binary = (k: 'U' | 'R', l: Obligation, r: Obligation): Obligation =
 export const bounded = (k: 'Fn' | 'Gn' | 'Ft' | 'Gt' | 'Fd' | 'Gd', n: number, f: Obligation): Obligation => ({ k, n, f, key: `${k}${n}(${f.key})` });
 
 /** Conjunction or disjunction, flattened, deduplicated, sorted; constants and complementary literals folded. */
+// Hot paths avoid closures: each one created per call costs more than the work it does.
+function addPart(k: 'and' | 'or', byKey: Map<string, Obligation>, p: Obligation): boolean {
+  if (p.k === (k === 'and' ? 'false' : 'true')) return false;
+  if (p.k === (k === 'and' ? 'true' : 'false')) return true;
+  if (p.k === k) {
+    for (const q of p.parts) if (!addPart(k, byKey, q)) return false;
+    return true;
+  }
+  if (p.k === 'lit' && byKey.has(`${p.pos ? '!' : ''}${p.slot}`)) return false;
+  if ((p.k === 'more' && byKey.has('last')) || (p.k === 'last' && byKey.has('more'))) return false;
+  byKey.set(p.key, p);
+  return true;
+}
+
+const byKeyOrder = (a: Obligation, b: Obligation): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
 export function junction(k: 'and' | 'or', parts: readonly Obligation[]): Obligation {
   const [unit, zero] = k === 'and' ? [T, F] : [F, T];
   const byKey = new Map<string, Obligation>();
-  const add = (p: Obligation): boolean => {
-    if (p.k === zero.k) return false;
-    if (p.k === unit.k) return true;
-    if (p.k === k) return p.parts.every(add);
-    if (p.k === 'lit' && byKey.has(`${p.pos ? '!' : ''}${p.slot}`)) return false;
-    if ((p.k === 'more' && byKey.has('last')) || (p.k === 'last' && byKey.has('more'))) return false;
-    byKey.set(p.key, p);
-    return true;
-  };
-  for (const p of parts) if (!add(p)) return zero;
+  for (const p of parts) if (!addPart(k, byKey, p)) return zero;
   if (byKey.size === 0) return unit;
   if (byKey.size === 1) return byKey.values().next().value!;
-  const sorted = [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return { k, parts: sorted, key: `${k}(${sorted.map((p) => p.key).join(',')})` };
+  const sorted = [...byKey.values()].sort(byKeyOrder);
+  let key = `${k}(`;
+  for (let i = 0; i < sorted.length; i++) key += i === 0 ? sorted[i]!.key : `,${sorted[i]!.key}`;
+  return { k, parts: sorted, key: `${key})` };
 }
 
 /** Whether the empty rest of a finite trace satisfies the obligation (LTLf end of trace). */
@@ -64,8 +73,11 @@ export function assumeMore(o: Obligation): Obligation {
       return T;
     case 'last':
       return F;
-    case 'and': case 'or':
-      return junction(o.k, o.parts.map(assumeMore));
+    case 'and': case 'or': {
+      const parts: Obligation[] = [];
+      for (const part of o.parts) parts.push(assumeMore(part));
+      return junction(o.k, parts);
+    }
     default:
       return o;
   }
@@ -75,8 +87,7 @@ export function assumeMore(o: Obligation): Obligation {
  * One step of progression: what the rest must satisfy, given the literals' values now and the
  * time of this step. The result is judged from the next position on.
  */
-export function progress(o: Obligation, value: (slot: number) => boolean, time: number): Obligation {
-  const p = (x: Obligation): Obligation => progress(x, value, time);
+export function progress(o: Obligation, value: readonly boolean[], time: number): Obligation {
   switch (o.k) {
     case 'true': case 'false':
       return o;
@@ -85,33 +96,36 @@ export function progress(o: Obligation, value: (slot: number) => boolean, time: 
     case 'last':
       return F;
     case 'lit':
-      return value(o.slot) === o.pos ? T : F;
-    case 'and': case 'or':
-      return junction(o.k, o.parts.map(p));
+      return value[o.slot] === o.pos ? T : F;
+    case 'and': case 'or': {
+      const parts: Obligation[] = [];
+      for (const part of o.parts) parts.push(progress(part, value, time));
+      return junction(o.k, parts);
+    }
     case 'X':
       return junction('and', [MORE, o.f]);
     case 'N':
       return junction('or', [LAST, o.f]);
     case 'F':
-      return junction('or', [p(o.f), o]);
+      return junction('or', [progress(o.f, value, time), o]);
     case 'G':
-      return junction('and', [p(o.f), o]);
+      return junction('and', [progress(o.f, value, time), o]);
     case 'U':
-      return junction('or', [p(o.r), junction('and', [p(o.l), o])]);
+      return junction('or', [progress(o.r, value, time), junction('and', [progress(o.l, value, time), o])]);
     case 'R':
-      return junction('and', [p(o.r), junction('or', [p(o.l), o])]);
+      return junction('and', [progress(o.r, value, time), junction('or', [progress(o.l, value, time), o])]);
     case 'Fn':
-      return o.n === 0 ? p(o.f) : junction('or', [p(o.f), bounded('Fn', o.n - 1, o.f)]);
+      return o.n === 0 ? progress(o.f, value, time) : junction('or', [progress(o.f, value, time), bounded('Fn', o.n - 1, o.f)]);
     case 'Gn':
-      return o.n === 0 ? p(o.f) : junction('and', [p(o.f), bounded('Gn', o.n - 1, o.f)]);
+      return o.n === 0 ? progress(o.f, value, time) : junction('and', [progress(o.f, value, time), bounded('Gn', o.n - 1, o.f)]);
     case 'Ft':
-      return p(bounded('Fd', time + o.n, o.f));
+      return progress(bounded('Fd', time + o.n, o.f), value, time);
     case 'Gt':
-      return p(bounded('Gd', time + o.n, o.f));
+      return progress(bounded('Gd', time + o.n, o.f), value, time);
     case 'Fd':
-      return time > o.n ? F : junction('or', [p(o.f), o]);
+      return time > o.n ? F : junction('or', [progress(o.f, value, time), o]);
     case 'Gd':
-      return time > o.n ? T : junction('and', [p(o.f), o]);
+      return time > o.n ? T : junction('and', [progress(o.f, value, time), o]);
   }
 }
 
@@ -122,8 +136,11 @@ export function passTime(o: Obligation, now: number): Obligation {
       return now > o.n ? F : o;
     case 'Gd':
       return now > o.n ? T : o;
-    case 'and': case 'or':
-      return junction(o.k, o.parts.map((x) => passTime(x, now)));
+    case 'and': case 'or': {
+      const parts: Obligation[] = [];
+      for (const part of o.parts) parts.push(passTime(part, now));
+      return junction(o.k, parts);
+    }
     default:
       return o;
   }

@@ -46,7 +46,8 @@ export function stepProperty(plan: PropertyPlan, instances: Instances, params: R
     const decided = { value, verdict: after.verdict };
     return { instances: variable === undefined ? instances.set(value, after) : instances.delete(value), decided };
   }
-  return { instances: variable !== undefined && atRest(plan.compiled, after) ? instances.delete(value) : instances.set(value, after) };
+  if (variable !== undefined && atRest(plan.compiled, after)) return { instances: instances.delete(value) };
+  return { instances: after === before && instances.has(value) ? instances : instances.set(value, after) };
 }
 
 /** Time passed: instances whose deadline went by are decided (and the forall ones dropped). */
