@@ -28,12 +28,13 @@ interface Applied<S, L> {
    * of memory (and the collector's way); the others are replayed from the nearest kept one.
    */
   before: Snapshot<S, L> | undefined;
-  /** The invariants broken in the snapshot met, always kept: merging may have narrowed them. */
+  /** The invariants broken and the temporal properties in the snapshot met, always kept: merging may have joined them. */
   readonly brokenBefore: Snapshot<S, L>['broken'];
+  readonly temporalBefore: Snapshot<S, L>['temporal'];
 }
 
 const appliedStep = <S, L>(event: SpecEvent, keys: readonly string[], choice: number, before: Snapshot<S, L>): Applied<S, L> =>
-  ({ event, keys, choice, before, brokenBefore: before.broken });
+  ({ event, keys, choice, before, brokenBefore: before.broken, temporalBefore: before.temporal });
 
 /** How many recent steps keep the snapshot they met, and every how many older steps one does. */
 export interface SnapshotSpacing {
@@ -398,7 +399,7 @@ export class OrderExploration<S, L> {
       if (!Array.isArray(after)) throw new Error(`replaying ${history[i]!.event.proc}#${history[i]!.event.seq} from a checkpoint failed: the spec is not deterministic`);
       now = after[history[i]!.choice]!;
     }
-    return { ...now, broken: history[index]!.brokenBefore };
+    return { ...now, broken: history[index]!.brokenBefore, temporal: history[index]!.temporalBefore };
   }
 
   /**
