@@ -79,7 +79,8 @@ export function stepMonitor(compiled: CompiledFormula, state: MonitorState, valu
   return new MonitorState(obligation, past, state.verdict === 'inconclusive' ? onlineVerdict(obligation) : state.verdict);
 }
 
-const samePast = (a: readonly boolean[] | undefined, b: readonly boolean[] | undefined): boolean =>
+/** Whether two past states (one boolean per past subformula node) are the same. */
+export const samePast = (a: readonly boolean[] | undefined, b: readonly boolean[] | undefined): boolean =>
   a === b || (a !== undefined && b !== undefined && a.length === b.length && a.every((v, i) => v === b[i]));
 
 /** Time passed with no step: a deadline gone by decides what it decides. */

@@ -1,7 +1,7 @@
 import type { Map as ImmutableMap } from 'immutable';
 import { compileFormula, type CompiledFormula, type Valuation } from './compile-formula.ts';
 import { propertyText, type TemporalProperty } from './formula.ts';
-import { MonitorState, atRest, finiteVerdict, initialState, monitorAtTime, onlineVerdict, stepMonitor } from './formula-monitor.ts';
+import { MonitorState, atRest, finiteVerdict, initialState, monitorAtTime, onlineVerdict, samePast, stepMonitor } from './formula-monitor.ts';
 import { F, junction, nextDeadline } from './obligation.ts';
 
 /** A temporal property ready to monitor: compiled once, instantiated per value of its variable. */
@@ -77,14 +77,11 @@ export function finishProperty(plan: PropertyPlan, instances: Instances): unknow
   return violated;
 }
 
-const samePast = (a: readonly boolean[] | undefined, b: readonly boolean[] | undefined): boolean =>
-  a === b || (a !== undefined && b !== undefined && a.length === b.length && a.every((v, i) => v === b[i]));
-
 /**
  * Two explanations in the same spec state, as one: each instance must satisfy what one of them
  * or the other must (the disjunction of their obligations), so it is violated only when both
- * are. An instance missing on one side was violated there (`violatedIn`), or acts as a new
- * one, as it would at its next mention. Undefined when the past parts differ: they cannot be
+ * are. An instance violated on one side (`violatedIn`) counts as violated there; one missing
+ * acts as a new one, as it would at its next mention. Undefined when the past parts differ: they cannot be
  * joined, so both explanations are kept.
  */
 export function joinInstances(plan: PropertyPlan, a: Instances, b: Instances, violatedInA: (value: unknown) => boolean, violatedInB: (value: unknown) => boolean): Instances | undefined {
@@ -92,8 +89,9 @@ export function joinInstances(plan: PropertyPlan, a: Instances, b: Instances, vi
   const fresh = initialState(plan.compiled);
   const violated = new MonitorState(F, undefined, 'violated');
   for (const value of new Set([...a.keys(), ...b.keys()])) {
-    const x = a.get(value) ?? (violatedInA(value) ? violated : fresh);
-    const y = b.get(value) ?? (violatedInB(value) ? violated : fresh);
+    // Violated on a path stays violated there, even if a later mention started a new instance.
+    const x = violatedInA(value) ? violated : (a.get(value) ?? fresh);
+    const y = violatedInB(value) ? violated : (b.get(value) ?? fresh);
     if (x.equals(y)) continue;
     if (x.verdict === 'violated' || y.verdict === 'violated') {
       const alive = x.verdict === 'violated' ? y : x;
