@@ -150,10 +150,6 @@ export class FormulaMonitor {
     return this.current.verdict;
   }
 
-  nextDeadline(): number | undefined {
-    return this.current.verdict === 'inconclusive' ? nextDeadline(this.current.obligation) : undefined;
-  }
-
   finish(): 'satisfied' | 'violated' {
     return finiteVerdict(this.current);
   }

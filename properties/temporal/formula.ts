@@ -62,8 +62,6 @@ export function children(f: Formula): Formula[] {
   return [];
 }
 
-/** Whether a formula has no future operator (past and present only): what past operators may hold. */
-export const isPureBackward = (f: Formula): boolean => !isFutureOp(f) && children(f).every(isPureBackward);
 
 /** Nesting depth of operators (an atom has depth 0). */
 export const depth = (f: Formula): number => (children(f).length === 0 ? 0 : 1 + Math.max(...children(f).map(depth)));
