@@ -5,7 +5,7 @@ import { alertEvent, alertId, diagnosticAlert, type Alert, type AlertEvent } fro
 import { describeDiagnostic } from './describe-diagnostic.ts';
 import { Map as ImmutableMap } from 'immutable';
 import { OrderExploration, parseTemporalKey, temporalKey, type Configuration, type Rejection, type SnapshotSpacing } from './order-exploration.ts';
-import type { OrderedItem } from './trace-items.ts';
+import type { OrderedItem, Watermark } from './trace-items.ts';
 import { plainValue, stateForEvent, wholeState } from './trim-state.ts';
 
 export interface ConformanceOptions {
@@ -41,6 +41,10 @@ export type CheckItem = Alert | CheckSummary;
 const HISTORY_LIMIT = 50;
 const DEADLINE_SWEEP = 256;
 const EXACT_END_SEARCH = 16;
+const inCausalPast = (earlier: SpecEvent, later: SpecEvent): boolean => {
+  const known = later.vc[earlier.proc];
+  return typeof known === 'number' && known >= earlier.seq;
+};
 const paramKeys = (event: SpecEvent): string[] => Object.values(event.params).filter((v) => v === null || typeof v !== 'object').map((v) => JSON.stringify(v));
 
 /** Events before `event` in the explanation, in its causal past, sharing a parameter value with it. */
@@ -58,8 +62,10 @@ function causalHistory<S, L>(configuration: Configuration<S, L>, event: SpecEven
 /**
  * Checks delivered events (from causalOrder) against a spec: conformance, invariants, and at the
  * end of input the end conditions. Emits alerts as they become certain, then one summary.
+ * A live source that never ends sends watermarks instead: each judges the events still waiting
+ * and passes time for the deadlines, but judges nothing as the end of the trace.
  */
-export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOptions = {}): OperatorFunction<OrderedItem, CheckItem> {
+export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOptions = {}): OperatorFunction<OrderedItem | Watermark, CheckItem> {
   const maxConfigurations = options.maxConfigurations ?? DEFAULT_MAX_CONFIGURATIONS;
   const reorderWindow = options.reorderWindow ?? DEFAULT_REORDER_WINDOW;
   return (source) =>
@@ -104,25 +110,31 @@ export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOpt
         events++;
         lastEvent = event;
         if (waitsOn(event) || !exploration.accept(event).accepted) waiting.push({ event, since: accepted });
-        else afterAccepted();
+        else afterAccepted(event);
         while (waiting.length > 0 && accepted - waiting[0]!.since >= reorderWindow) judgeFirstWaiting();
         reportInvariants(false);
       };
 
-      const afterAccepted = (): void => {
+      const afterAccepted = (event: SpecEvent): void => {
         accepted++;
         // Deadlines that went by without a step of their instance, checked now and then.
         if (spec.temporal.length > 0 && accepted % DEADLINE_SWEEP === 0) exploration.passTime(lastEvent!);
         peakConfigurations = Math.max(peakConfigurations, exploration.configurations.length);
-        retryWaiting();
+        retryWaiting(event);
       };
 
-      /** Tries the waiting events again, in delivery order, after the explanations changed. */
-      const retryWaiting = (): void => {
+      /**
+       * Tries the waiting events again, in delivery order, after `trigger` was accepted; only those
+       * it interacts with or precedes causally, since an event on other keys cannot enable them
+       * (and a retry costs a replay).
+       */
+      const retryWaiting = (trigger: SpecEvent | undefined): void => {
         for (let i = 0; i < waiting.length; i++) {
-          if (waitsOn(waiting[i]!.event, i) || !exploration.accept(waiting[i]!.event, false).accepted) continue;
+          const { event } = waiting[i]!;
+          const affected = trigger === undefined || exploration.interacts(trigger, event) || inCausalPast(trigger, event);
+          if (!affected || waitsOn(event, i) || !exploration.accept(event, false).accepted) continue;
           waiting.splice(i, 1);
-          afterAccepted();
+          afterAccepted(event);
           return;
         }
       };
@@ -132,10 +144,11 @@ export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOpt
         const { event } = waiting.shift()!;
         const primary = exploration.configurations[0]!;
         const outcome = exploration.accept(event);
-        if (outcome.accepted) afterAccepted();
+        if (outcome.accepted) afterAccepted(event);
         else {
           emit(nonconformance(event, outcome.rejection, primary, outcome.inconclusive));
-          retryWaiting();
+          // Dropping it changes the later waiting events' causal pasts: retry them all.
+          retryWaiting(undefined);
         }
       };
 
@@ -205,6 +218,12 @@ export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOpt
         };
       };
 
+      const onWatermark = (time: number): void => {
+        while (waiting.length > 0) judgeFirstWaiting();
+        if (spec.temporal.length > 0 && lastEvent !== undefined) exploration.passTime(lastEvent, time);
+        reportInvariants(true);
+      };
+
       const onEnd = (): void => {
         while (waiting.length > 0) judgeFirstWaiting();
         // Short runs fit the exact search whole: judge them on every order, not only those kept.
@@ -243,6 +262,7 @@ export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOpt
         next: (item) => {
           try {
             if (item.type === 'delivered') onEvent(item.event);
+            else if (item.type === 'watermark') onWatermark(item.time);
             else if (item.kind === 'duplicate') duplicates++;
             else emit(diagnosticAlert(item, describeDiagnostic(item)));
           } catch (error) {

@@ -239,7 +239,7 @@ export class OrderExploration<S, L> {
       searchedBases.add(base);
       const events = history.slice(start).map((applied) => applied.event);
       if (extra !== undefined) events.push(extra);
-      const ends = this.latticeSearch(base, events);
+      const ends = this.latticeSearch(base, events, extra !== undefined);
       if (ends === undefined) return undefined;
       for (const end of ends) {
         found.push({ now: end.now, history: [...history.slice(0, start), ...end.path], trimmed: configuration.trimmed || start > 0 });
@@ -248,9 +248,35 @@ export class OrderExploration<S, L> {
     return found;
   }
 
-  private latticeSearch(base: Snapshot<S, L>, events: readonly SpecEvent[]): Array<{ now: Snapshot<S, L>; path: Array<Applied<S, L>> }> | undefined {
+  /**
+   * `placingLast`: the last event is the one being placed. Events that do not interact with it,
+   * directly or through others, keep their current relative order (it was feasible, and their
+   * keys are disjoint from the rest): k such events add k cuts instead of doubling them each.
+   */
+  private latticeSearch(base: Snapshot<S, L>, events: readonly SpecEvent[], placingLast: boolean): Array<{ now: Snapshot<S, L>; path: Array<Applied<S, L>> }> | undefined {
     const preds = events.map((event) => events.reduce((mask, other, j) => (other !== event && inPast(other, event) ? mask | (1n << BigInt(j)) : mask), 0n));
     const keys = events.map((event) => this.footprint(event));
+    if (placingLast) {
+      const related = new Set([events.length - 1]);
+      for (let grown = true; grown;) {
+        grown = false;
+        for (let i = 0; i < events.length; i++) {
+          if (related.has(i)) continue;
+          for (const j of related) {
+            if (!sharesKey(keys[i]!, keys[j]!)) continue;
+            related.add(i);
+            grown = true;
+            break;
+          }
+        }
+      }
+      let previous = -1;
+      for (let i = 0; i < events.length; i++) {
+        if (related.has(i)) continue;
+        if (previous >= 0) preds[i] = preds[i]! | (1n << BigInt(previous));
+        previous = i;
+      }
+    }
     type Node = { cut: bigint; now: Snapshot<S, L>; path: Array<Applied<S, L>> };
     let level: Node[] = [{ cut: 0n, now: base, path: [] }];
     const limit = this.maxConfigurations * 64;
@@ -285,6 +311,14 @@ export class OrderExploration<S, L> {
       if (level.length === 0) return [];
     }
     return level;
+  }
+
+  /**
+   * Whether two events may not commute: their footprints share a key. An event that shares none
+   * with a rejected one cannot change where that one fits (the footprint contract).
+   */
+  interacts(a: SpecEvent, b: SpecEvent): boolean {
+    return sharesKey(this.footprint(a), this.footprint(b));
   }
 
   private remember(event: SpecEvent, keys: readonly string[]): void {
@@ -349,15 +383,18 @@ export class OrderExploration<S, L> {
     return joined;
   }
 
-  /** Deadlines that went by on each path (by its latest event time) decide their instances. */
-  passTime(event: SpecEvent): void {
+  /**
+   * Deadlines that went by on each path (by its latest event time, or `at` when later: a
+   * watermark) decide their instances; `event` is the one the alert will name.
+   */
+  passTime(event: SpecEvent, at = -Infinity): void {
     for (const configuration of this.configurations) {
       const now = configuration.now;
       let { broken, temporal } = now;
       for (const plan of this.spec.temporal) {
         const instances = temporal.get(plan.name);
         if (instances === undefined) continue;
-        const { instances: after, decided } = propertyAtTime(plan, instances, now.time);
+        const { instances: after, decided } = propertyAtTime(plan, instances, Math.max(now.time, at));
         if (after !== instances) temporal = temporal.set(plan.name, after);
         for (const d of decided) if (d.verdict === 'violated' && !broken.has(temporalKey(plan.name, d.value))) broken = broken.set(temporalKey(plan.name, d.value), event);
       }

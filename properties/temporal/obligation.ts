@@ -25,15 +25,28 @@ export const bounded = (k: 'Fn' | 'Gn' | 'Ft' | 'Gt' | 'Fd' | 'Gd', n: number, f
 
 /** Conjunction or disjunction, flattened, deduplicated, sorted; constants and complementary literals folded. */
 // Hot paths avoid closures: each one created per call costs more than the work it does.
-function addPart(k: 'and' | 'or', byKey: Map<string, Obligation>, p: Obligation): boolean {
+function addPart(k: 'and' | 'or', byKey: Map<string, Obligation>, boundedBy: Map<string, Obligation>, p: Obligation): boolean {
   if (p.k === (k === 'and' ? 'false' : 'true')) return false;
   if (p.k === (k === 'and' ? 'true' : 'false')) return true;
   if (p.k === k) {
-    for (const q of p.parts) if (!addPart(k, byKey, q)) return false;
+    for (const q of p.parts) if (!addPart(k, byKey, boundedBy, q)) return false;
     return true;
   }
   if (p.k === 'lit' && byKey.has(`${p.pos ? '!' : ''}${p.slot}`)) return false;
   if ((p.k === 'more' && byKey.has('last')) || (p.k === 'last' && byKey.has('more'))) return false;
+  if (p.k === 'Fn' || p.k === 'Gn' || p.k === 'Ft' || p.k === 'Gt' || p.k === 'Fd' || p.k === 'Gd') {
+    // One bound per body: F[<=a] f ∧ F[<=b] f is F[<=min], G[<=a] f ∧ G[<=b] f is G[<=max], and
+    // dually for ∨. Without this a busy entity piles up one deadline per step.
+    const body = `${p.k}|${p.f.key}`;
+    const held = boundedBy.get(body);
+    if (held !== undefined && held.k === p.k) {
+      const eventually = p.k === 'Fn' || p.k === 'Ft' || p.k === 'Fd';
+      const smallerWins = (k === 'and') === eventually;
+      if (smallerWins ? p.n >= held.n : p.n <= held.n) return true;
+      byKey.delete(held.key);
+    }
+    boundedBy.set(body, p);
+  }
   byKey.set(p.key, p);
   return true;
 }
@@ -43,7 +56,8 @@ const byKeyOrder = (a: Obligation, b: Obligation): number => (a.key < b.key ? -1
 export function junction(k: 'and' | 'or', parts: readonly Obligation[]): Obligation {
   const [unit, zero] = k === 'and' ? [T, F] : [F, T];
   const byKey = new Map<string, Obligation>();
-  for (const p of parts) if (!addPart(k, byKey, p)) return zero;
+  const boundedBy = new Map<string, Obligation>();
+  for (const p of parts) if (!addPart(k, byKey, boundedBy, p)) return zero;
   if (byKey.size === 0) return unit;
   if (byKey.size === 1) return byKey.values().next().value!;
   const sorted = [...byKey.values()].sort(byKeyOrder);
