@@ -8,6 +8,8 @@ export interface TraceFileOptions {
   readonly limits?: FormatLimits;
   /** What `-` reads; process.stdin by default. */
   readonly stdin?: NodeJS.ReadableStream;
+  /** Awaited before each chunk is read: a consumer that cannot keep up holds the reading back. */
+  readonly beforeChunk?: () => Promise<void> | undefined;
 }
 
 const STDIN = '-';
@@ -102,6 +104,7 @@ export function readTraceFiles(paths: readonly string[], options: TraceFileOptio
     const run = async (): Promise<void> => {
       let live = cursors;
       while (!subscriber.closed) {
+        await options.beforeChunk?.();
         await Promise.all(live.map((cursor) => cursor.fill()));
         live = live.filter((cursor) => !cursor.exhausted);
         if (live.length === 0) break;

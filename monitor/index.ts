@@ -12,7 +12,7 @@ export { describeDiagnostic, describeOrigin } from './describe-diagnostic.ts';
 export { OrderTally } from './order-tally.ts';
 export type {
   ConflictDiagnostic, DecodedItem, DeliveredEvent, Diagnostic, DuplicateDiagnostic, EventRef, GapCause, GapDiagnostic,
-  LateDiagnostic, MalformedDiagnostic, OrderedItem, Origin, ReceivedEvent,
+  LateDiagnostic, MalformedDiagnostic, OrderedItem, Origin, ReceivedEvent, Watermark,
 } from './trace-items.ts';
 export { checkConformance, DEFAULT_MAX_CONFIGURATIONS, DEFAULT_REORDER_WINDOW } from './check-conformance.ts';
 export type { CheckItem, CheckSummary, ConformanceOptions } from './check-conformance.ts';
@@ -22,3 +22,6 @@ export { OrderExploration } from './order-exploration.ts';
 export { describeAlert } from './describe-alert.ts';
 export { temporalVerdicts } from './temporal-verdicts.ts';
 export type { TemporalStep, TemporalVerdict, TemporalVerdictOptions } from './temporal-verdicts.ts';
+export type {
+  AlertSink, BrokerConnection, EventPublisher, EventSourceOptions, EventSourceStatus, EventStreams, LiveEventSource, PublishRecord, StreamEnd, StreamStart,
+} from './cli/event-streams.ts';

@@ -95,5 +95,14 @@ export interface LateDiagnostic {
 
 export type Diagnostic = MalformedDiagnostic | DuplicateDiagnostic | ConflictDiagnostic | GapDiagnostic | LateDiagnostic;
 
+/**
+ * From a live source that is caught up and has been quiet: events stamped before `time` are no
+ * longer expected. The checker then judges what it kept waiting and lets deadlines pass.
+ */
+export interface Watermark {
+  readonly type: 'watermark';
+  readonly time: number;
+}
+
 export type DecodedItem = ReceivedEvent | MalformedDiagnostic;
 export type OrderedItem = DeliveredEvent | Diagnostic;

@@ -3,12 +3,16 @@ import { SpecwatchError } from '../errors.ts';
 import type { CliEnvironment } from './cli-environment.ts';
 import { checkCommand } from './check-command.ts';
 import { ltlCommand } from './ltl-command.ts';
+import { monitorCommand } from './monitor-command.ts';
 import { orderCommand } from './order-command.ts';
+import { publishCommand } from './publish-command.ts';
 
 const COMMANDS: Record<string, { summary: string; run: (args: readonly string[], env: CliEnvironment) => Promise<number> }> = {
   order: { summary: 'merge NDJSON traces into one causally ordered log', run: orderCommand },
   check: { summary: 'check traces against a spec: conformance, invariants, end conditions', run: checkCommand },
   ltl: { summary: 'evaluate a temporal formula on a trace of proposition sets', run: ltlCommand },
+  monitor: { summary: 'check the events on a Kafka topic online; alerts to a topic and stdout', run: monitorCommand },
+  publish: { summary: 'load NDJSON traces into a Kafka topic (staging runs, incident replays)', run: publishCommand },
 };
 
 const MAIN_HELP = `Usage: specwatch <command> [options]

@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import type { Admin, Kafka, Message, Producer } from 'kafkajs';
+import type { Alert, AlertSink, BrokerConnection } from '../../monitor/index.ts';
+import { IDEMPOTENT_PRODUCER, describeConnection, kafkaClient, kafkaFailure, untraced } from './kafka-client.ts';
+import { ensureTopic } from './ensure-topic.ts';
+
+// Alerts are few; a short linger still lets a burst go as one request.
+const LINGER_MS = 5;
+const READ_IDS_TIMEOUT_MS = 60_000;
+
+/**
+ * Alerts to a topic, key = the alert's deterministic id. The ids already in the topic are read
+ * first, so a restarted monitor, which replays the events to rebuild its state, does not publish
+ * an alert twice. The producer is idempotent: kafkajs's retries do not duplicate either.
+ */
+export async function openKafkaAlertSink(connection: BrokerConnection, topic: string, log: (line: string) => void): Promise<AlertSink> {
+  const kafka = kafkaClient(connection, log);
+  const admin = kafka.admin();
+  try {
+    await untraced(() => admin.connect());
+    await ensureTopic(admin, topic, 1, log);
+    const publishedIds = await readAlertIds(kafka, admin, topic);
+    const producer = kafka.producer(IDEMPOTENT_PRODUCER);
+    await untraced(() => producer.connect());
+    return new KafkaAlertSink(producer, topic, publishedIds, log);
+  } catch (error) {
+    throw kafkaFailure(`cannot open the alerts topic ${topic} on ${describeConnection(connection)}`, error, { topic });
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/** Every alert id in the topic, read from the oldest record up to the end as it is now. */
+async function readAlertIds(kafka: Kafka, admin: Admin, topic: string): Promise<Set<string>> {
+  const ids = new Set<string>();
+  const remaining = new Map<number, number>();
+  for (const { partition, low, high } of await untraced(() => admin.fetchTopicOffsets(topic))) if (Number(high) > Number(low)) remaining.set(partition, Number(high));
+  if (remaining.size === 0) return ids;
+  const groupId = `specwatch-alert-ids-${randomUUID()}`;
+  const consumer = kafka.consumer({ groupId });
+  try {
+    await untraced(async () => {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`reading alert ids took over ${READ_IDS_TIMEOUT_MS / 1000}s`)), READ_IDS_TIMEOUT_MS);
+        consumer.run({
+          autoCommit: false,
+          eachMessage: async ({ partition, message }) => {
+            if (message.key !== null) ids.add(message.key.toString('utf8'));
+            if (Number(message.offset) + 1 >= (remaining.get(partition) ?? 0)) remaining.delete(partition);
+            if (remaining.size === 0) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        }).catch(reject);
+      });
+    });
+  } finally {
+    await untraced(async () => {
+      await consumer.disconnect().catch(() => undefined);
+      await admin.deleteGroups([groupId]).catch(() => undefined);
+    });
+  }
+  return ids;
+}
+
+class KafkaAlertSink implements AlertSink {
+  private queued: Message[] = [];
+  private inFlight = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private sending: Promise<void> = Promise.resolve();
+  private failure: Error | undefined;
+
+  constructor(private readonly producer: Producer, private readonly topic: string, readonly publishedIds: Set<string>, private readonly log: (line: string) => void) {}
+
+  get backlog(): number {
+    return this.queued.length + this.inFlight;
+  }
+
+  send(alert: Alert): void {
+    if (this.publishedIds.has(alert.id)) return;
+    this.publishedIds.add(alert.id);
+    this.queued.push({ key: alert.id, value: JSON.stringify(alert) });
+    this.timer ??= setTimeout(() => this.drain(), LINGER_MS);
+  }
+
+  private drain(): Promise<void> {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    const messages = this.queued;
+    if (messages.length === 0) return this.sending;
+    this.queued = [];
+    this.inFlight += messages.length;
+    this.sending = this.sending.then(async () => {
+      try {
+        await untraced(() => this.producer.send({ topic: this.topic, acks: -1, messages }));
+      } catch (error) {
+        // kafkajs has retried already; the commit waits on flush, so a restart sends these again.
+        this.failure = kafkaFailure(`cannot publish ${messages.length} alerts to ${this.topic}`, error, { topic: this.topic });
+        this.log(this.failure.message);
+      } finally {
+        this.inFlight -= messages.length;
+      }
+    });
+    return this.sending;
+  }
+
+  async flush(): Promise<void> {
+    await this.drain();
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.drain();
+    } finally {
+      await untraced(() => this.producer.disconnect()).catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,75 @@
+import { context } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
+import kafkajs, { type KafkaConfig, type LogEntry, type ProducerConfig, type SASLOptions } from 'kafkajs';
+import { SpecwatchError, type BrokerConnection } from '../../monitor/index.ts';
+
+// kafkajs is CommonJS: its classes come off the default export.
+const { Kafka, KafkaJSError, Partitioners, logLevel } = kafkajs;
+type Kafka = InstanceType<typeof Kafka>;
+
+const LEVEL_NAMES: Record<number, string> = { [logLevel.ERROR]: 'error', [logLevel.WARN]: 'warn', [logLevel.INFO]: 'info', [logLevel.DEBUG]: 'debug' };
+
+/** The connection as it may be printed: brokers, TLS on or off, the SASL user but never its password. */
+export function describeConnection(connection: BrokerConnection): string {
+  const tls = connection.ssl === undefined ? '' : ', TLS';
+  const sasl = connection.sasl === undefined ? '' : `, SASL ${connection.sasl.mechanism} as ${connection.sasl.username}`;
+  return `${connection.brokers.join(',')}${tls}${sasl}`;
+}
+
+function saslOptions(sasl: NonNullable<BrokerConnection['sasl']>): SASLOptions {
+  // One branch per mechanism: kafkajs types each as its own literal.
+  switch (sasl.mechanism) {
+    case 'plain': return { mechanism: 'plain', username: sasl.username, password: sasl.password };
+    case 'scram-sha-256': return { mechanism: 'scram-sha-256', username: sasl.username, password: sasl.password };
+    case 'scram-sha-512': return { mechanism: 'scram-sha-512', username: sasl.username, password: sasl.password };
+  }
+}
+
+/**
+ * A kafkajs client whose own warnings and errors go to `log` (kafkajs's log entries never carry
+ * the SASL password; we add nothing that does). Retries and restarts are kafkajs's own.
+ */
+export function kafkaClient(connection: BrokerConnection, log: (line: string) => void): Kafka {
+  const config: KafkaConfig = {
+    clientId: connection.clientId,
+    brokers: [...connection.brokers],
+    logLevel: logLevel.WARN,
+    logCreator: () => (entry: LogEntry) => {
+      const { message, error } = entry.log;
+      log(`kafka ${LEVEL_NAMES[entry.level] ?? 'log'}: ${message}${typeof error === 'string' && error !== message ? ` (${error})` : ''}`);
+    },
+    retry: { initialRetryTime: 300, retries: 8 },
+  };
+  if (connection.ssl !== undefined) {
+    const { ca, cert, key, rejectUnauthorized } = connection.ssl;
+    config.ssl = { rejectUnauthorized, ...(ca === undefined ? {} : { ca: [ca] }), ...(cert === undefined ? {} : { cert }), ...(key === undefined ? {} : { key }) };
+  }
+  if (connection.sasl !== undefined) config.sasl = saslOptions(connection.sasl);
+  return new Kafka(config);
+}
+
+/**
+ * Idempotent: kafkajs's retries never duplicate a record, and they are unbounded as idempotence
+ * requires (a broker that is down holds the sender, it does not lose records). The default
+ * partitioner is Java's murmur2, so a key lands where other languages' producers put it.
+ */
+export const IDEMPOTENT_PRODUCER: ProducerConfig = {
+  idempotent: true,
+  maxInFlightRequests: 1,
+  allowAutoTopicCreation: false,
+  createPartitioner: Partitioners.DefaultPartitioner,
+  retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
+};
+
+/** kafkajs failures as our error, keeping kafkajs's own verdict on whether a retry could help. */
+export function kafkaFailure(what: string, error: unknown, context: Record<string, string | number | boolean> = {}): SpecwatchError {
+  if (error instanceof SpecwatchError) return error;
+  const retriable = error instanceof KafkaJSError ? error.retriable : false;
+  const reason = error instanceof Error ? error.message : String(error);
+  return new SpecwatchError(`${what}: ${reason}`, { code: 'KAFKA', retriable, cause: error, context });
+}
+
+/** Runs `work` with tracing suppressed, so an OpenTelemetry kafkajs instrumentation does not trace the monitor's own traffic. */
+export function untraced<T>(work: () => T): T {
+  return context.with(suppressTracing(context.active()), work);
+}

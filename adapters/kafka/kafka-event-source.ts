@@ -1,0 +1,286 @@
+import { randomUUID } from 'node:crypto';
+import { Observable, type Subscriber } from 'rxjs';
+import type { Admin, Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
+import {
+  SpecwatchError, decodeEvent, type BrokerConnection, type DecodedItem, type EventSourceOptions, type EventSourceStatus, type LiveEventSource, type Origin,
+} from '../../monitor/index.ts';
+import { describeConnection, kafkaClient, kafkaFailure, untraced } from './kafka-client.ts';
+import { OffsetLedger } from './offset-ledger.ts';
+import { partitionRange, type PartitionRange } from './partition-range.ts';
+
+export const DEFAULT_GROUP_ID = 'specwatch-monitor';
+
+/**
+ * A topic as an Observable of decoded records. The monitor's state is a fold over the whole
+ * stream, so reading starts at `options.start` (the oldest record by default) even when the
+ * group has committed offsets: those only say how far the last run finished, and mark what is
+ * being replayed. Offsets are committed only up to the oldest record the pipeline has not
+ * finished (at-least-once). A bounded replay (`options.end`) uses a throwaway group and commits nothing.
+ */
+export async function openKafkaEventSource(connection: BrokerConnection, options: EventSourceOptions): Promise<LiveEventSource> {
+  const kafka = kafkaClient(connection, options.log);
+  const admin = kafka.admin();
+  try {
+    await untraced(() => admin.connect());
+    const ranges = await partitionRange(admin, options);
+    const bounded = options.end !== undefined;
+    const groupId = bounded ? `specwatch-replay-${randomUUID()}` : (options.groupId ?? DEFAULT_GROUP_ID);
+    const resumeAt = bounded ? new Map<number, number>() : await committedOffsets(admin, groupId, options.topic);
+    const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, retry: { retries: 8, restartOnFailure: async () => true } });
+    return new KafkaEventSource(admin, consumer, groupId, ranges, resumeAt, options);
+  } catch (error) {
+    await admin.disconnect().catch(() => undefined);
+    throw kafkaFailure(`cannot read topic ${options.topic} from ${describeConnection(connection)}`, error, { topic: options.topic });
+  }
+}
+
+async function committedOffsets(admin: Admin, groupId: string, topic: string): Promise<Map<number, number>> {
+  const [entry] = await untraced(() => admin.fetchOffsets({ groupId, topics: [topic] }));
+  const offsets = new Map<number, number>();
+  for (const { partition, offset } of entry?.partitions ?? []) if (Number(offset) >= 0) offsets.set(partition, Number(offset));
+  return offsets;
+}
+
+class KafkaEventSource implements LiveEventSource {
+  readonly items: Observable<DecodedItem>;
+  private readonly ledger = new OffsetLedger();
+  private subscriber: Subscriber<DecodedItem> | undefined;
+  private readonly pausedForPressure = new Set<number>();
+  private readonly lastCommitted = new Map<number, number>();
+  private readonly lastReceived = new Map<number, number>();
+  private readonly done = new Set<number>();
+  private readonly sought = new Set<number>();
+  // Decoded records per partition, merged by clock sum before they go downstream (see drain).
+  private readonly queues = new Map<number, { items: DecodedItem[]; head: number }>();
+  private readonly caughtUp = new Set<number>();
+  private pausedAll = false;
+  private stopping = false;
+  private batch: Promise<void> = Promise.resolve();
+  private received = 0;
+  private committed = 0;
+
+  constructor(
+    private readonly admin: Admin,
+    private readonly consumer: Consumer,
+    private readonly groupId: string,
+    private readonly ranges: ReadonlyMap<number, PartitionRange>,
+    private readonly resumeAt: ReadonlyMap<number, number>,
+    private readonly options: EventSourceOptions,
+  ) {
+    for (const [partition, range] of ranges) {
+      if (range.end !== undefined && range.start >= range.end) this.done.add(partition);
+      if (range.start >= range.high) this.caughtUp.add(partition);
+      this.queues.set(partition, { items: [], head: 0 });
+    }
+    this.items = new Observable<DecodedItem>((subscriber) => {
+      if (this.subscriber !== undefined) throw new SpecwatchError('a Kafka event source can be read once', { code: 'INTERNAL' });
+      this.subscriber = subscriber;
+      if (this.completeIfDone()) return undefined;
+      this.start().catch((error: unknown) => subscriber.error(kafkaFailure(`cannot consume topic ${options.topic}`, error)));
+      return () => {
+        this.stopping = true;
+      };
+    });
+  }
+
+  private get bounded(): boolean {
+    return this.options.end !== undefined;
+  }
+
+  private async start(): Promise<void> {
+    const { consumer, options } = this;
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart) options.log(`kafka consumer restarting after: ${payload.error.message}`);
+      else this.subscriber?.error(kafkaFailure('the Kafka consumer stopped', payload.error));
+    });
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      const assigned = payload.memberAssignment[options.topic] ?? [];
+      if (assigned.length < this.ranges.size) {
+        options.log(`warning: group ${this.groupId} gave this monitor ${assigned.length} of ${this.ranges.size} partitions; ` +
+          'another member shares the group, so this monitor sees only part of the events (run one monitor per group)');
+      }
+      // Once per partition, at its first assignment (the consumer group exists only then); a later
+      // rejoin resumes from the commits, and what it reads again are duplicates, dropped downstream.
+      for (const partition of assigned) {
+        const range = this.ranges.get(partition);
+        if (range === undefined || this.sought.has(partition)) continue;
+        this.sought.add(partition);
+        if (this.done.has(partition)) consumer.pause([{ topic: options.topic, partitions: [partition] }]);
+        // Seeks do not touch the committed offsets while autoCommit is off.
+        else consumer.seek({ topic: options.topic, partition, offset: String(range.start) });
+      }
+    });
+    await untraced(async () => {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [options.topic], fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        eachBatch: (payload) => (this.batch = untraced(() => this.onBatch(payload))),
+      });
+    });
+  }
+
+  private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const partition = batch.partition;
+    const range = this.ranges.get(partition);
+    const queue = this.queues.get(partition);
+    if (this.done.has(partition) || queue === undefined) return;
+    let reachedEnd = false;
+    for (const message of batch.messages) {
+      if (this.stopping || !isRunning() || isStale() || this.pausedAll || this.pausedForPressure.has(partition)) break;
+      const offset = Number(message.offset);
+      if (range?.end !== undefined && offset >= range.end) {
+        reachedEnd = true;
+        break;
+      }
+      this.ledger.received(partition, offset);
+      this.lastReceived.set(partition, offset);
+      this.received++;
+      queue.items.push(this.decode(partition, message));
+      resolveOffset(message.offset);
+      if (range?.end !== undefined && offset + 1 >= range.end) {
+        reachedEnd = true;
+        break;
+      }
+    }
+    const last = this.lastReceived.get(partition);
+    if (last !== undefined && last + 1 >= Number(batch.highWatermark)) this.caughtUp.add(partition);
+    else this.caughtUp.delete(partition);
+    if (reachedEnd) this.finishPartition(partition);
+    this.drain();
+    if (this.ledger.inFlight(partition) > this.options.maxInFlightPerPartition && !this.done.has(partition) && this.mayPause(partition)) {
+      // Its events wait for causal predecessors on other partitions: let those catch up.
+      this.pausedForPressure.add(partition);
+      this.whileRunning(() => this.consumer.pause([{ topic: this.options.topic, partitions: [partition] }]));
+    }
+    await heartbeat();
+  }
+
+  /**
+   * Sends queued records downstream, smallest clock sum first across partitions, as the file
+   * reader merges files: a replay fetches a partition thousands of records at a time, and
+   * without this merge concurrent events of one entity would arrive too far apart for the
+   * checker's reorder window. A partition that has nothing queued holds the merge back unless
+   * it is caught up, finished, or paused.
+   */
+  private drain(): void {
+    for (;;) {
+      let best: { items: DecodedItem[]; head: number } | undefined;
+      let bestKey = Infinity;
+      for (const [partition, queue] of this.queues) {
+        if (queue.head >= queue.items.length) {
+          if (!this.caughtUp.has(partition) && !this.done.has(partition) && !this.pausedForPressure.has(partition) && !this.pausedAll) return;
+          continue;
+        }
+        const item = queue.items[queue.head]!;
+        const key = item.type === 'event' ? item.clockSum : -Infinity;
+        if (best === undefined || key < bestKey) {
+          best = queue;
+          bestKey = key;
+        }
+      }
+      if (best === undefined) break;
+      const item = best.items[best.head++]!;
+      if (best.head === best.items.length) {
+        best.items = [];
+        best.head = 0;
+      }
+      this.subscriber?.next(item);
+    }
+    this.completeIfDone();
+  }
+
+  /** Pausing must leave some partition running, or held events could wait on each other forever. */
+  private mayPause(partition: number): boolean {
+    for (const p of this.ranges.keys()) if (p !== partition && !this.pausedForPressure.has(p) && !this.done.has(p)) return true;
+    return false;
+  }
+
+  private finishPartition(partition: number): void {
+    this.done.add(partition);
+    this.whileRunning(() => this.consumer.pause([{ topic: this.options.topic, partitions: [partition] }]));
+  }
+
+  private completeIfDone(): boolean {
+    if (!this.bounded || this.done.size < this.ranges.size) return false;
+    for (const queue of this.queues.values()) if (queue.head < queue.items.length) return false;
+    this.subscriber?.complete();
+    return true;
+  }
+
+  private decode(partition: number, message: KafkaMessage): DecodedItem {
+    const origin: Origin = { source: this.options.topic, partition, offset: message.offset };
+    if (message.value === null) {
+      return { type: 'diagnostic', kind: 'malformed', origin, field: '(event)', expected: 'a message value holding one JSON event', got: 'no value (a tombstone)' };
+    }
+    return decodeEvent(message.value.toString('utf8'), origin, this.options.limits);
+  }
+
+  finished(origin: Origin): void {
+    const partition = origin.partition;
+    if (partition === undefined || origin.offset === undefined) return;
+    this.ledger.finished(partition, Number(origin.offset));
+    if (this.pausedForPressure.has(partition) && this.ledger.inFlight(partition) <= this.options.maxInFlightPerPartition / 2) {
+      this.pausedForPressure.delete(partition);
+      if (!this.pausedAll && !this.done.has(partition)) this.whileRunning(() => this.consumer.resume([{ topic: this.options.topic, partitions: [partition] }]));
+    }
+  }
+
+  async commit(beforeCommit: () => Promise<void>): Promise<void> {
+    if (this.bounded) return;
+    const offsets = [...this.ledger.committable()].filter(([partition, offset]) =>
+      offset > (this.resumeAt.get(partition) ?? -1) && offset > (this.lastCommitted.get(partition) ?? -1));
+    await beforeCommit();
+    if (offsets.length === 0) return;
+    await untraced(() => this.consumer.commitOffsets(offsets.map(([partition, offset]) => ({ topic: this.options.topic, partition, offset: String(offset) }))));
+    for (const [partition, offset] of offsets) {
+      this.committed += offset - Math.max(this.lastCommitted.get(partition) ?? 0, this.resumeAt.get(partition) ?? 0);
+      this.lastCommitted.set(partition, offset);
+    }
+  }
+
+  pause(): void {
+    if (this.pausedAll) return;
+    this.pausedAll = true;
+    this.whileRunning(() => this.consumer.pause([{ topic: this.options.topic }]));
+  }
+
+  /** kafkajs refuses pause and resume while the consumer is (re)joining; the batch loop checks our flags anyway. */
+  private whileRunning(work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      this.options.log(`kafka: ${(error as Error).message}`);
+    }
+  }
+
+  resume(): void {
+    if (!this.pausedAll) return;
+    this.pausedAll = false;
+    const partitions = [...this.ranges.keys()].filter((p) => !this.pausedForPressure.has(p) && !this.done.has(p));
+    if (partitions.length > 0) this.whileRunning(() => this.consumer.resume([{ topic: this.options.topic, partitions }]));
+  }
+
+  status(): EventSourceStatus {
+    let replaying = false;
+    for (const [partition, resume] of this.resumeAt) if ((this.lastReceived.get(partition) ?? -1) + 1 < resume) replaying = true;
+    return { received: this.received, replaying, pausedPartitions: this.pausedForPressure.size + (this.pausedAll ? this.ranges.size : 0), committed: this.committed };
+  }
+
+  async stop(beforeCommit: () => Promise<void>): Promise<void> {
+    this.stopping = true;
+    try {
+      this.whileRunning(() => this.consumer.pause([{ topic: this.options.topic }]));
+      await this.batch.catch(() => undefined);
+      await this.commit(beforeCommit);
+    } finally {
+      await untraced(async () => {
+        await this.consumer.stop().catch(() => undefined);
+        await this.consumer.disconnect().catch(() => undefined);
+        if (this.bounded) await this.admin.deleteGroups([this.groupId]).catch(() => undefined);
+        await this.admin.disconnect().catch(() => undefined);
+      });
+    }
+  }
+}

@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import kafkajs from 'kafkajs';
+import { lastValueFrom, tap, toArray } from 'rxjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openKafkaEventSource } from '../../adapters/kafka/index.ts';
+import uploader from '../../examples/uploader/spec.ts';
+import type { SpecEvent } from '../../instrumentation/index.ts';
+import { DEFAULT_LIMITS, causalOrder, checkConformance, type Alert, type CheckSummary } from '../../monitor/index.ts';
+import { specwatchAsync, startSpecwatch, type RunningCli } from '../support/run-cli.ts';
+import { writeIncidentTrace } from './incident-trace.ts';
+import { kafkaBrokers, kafkaSkipReason } from './kafka-context.ts';
+
+const brokers = kafkaBrokers();
+if (brokers === undefined) console.warn(kafkaSkipReason() ?? 'Kafka tests skipped: no broker provided');
+const SPEC = 'examples/uploader/spec.ts';
+const kafka = new kafkajs.Kafka({ clientId: 'specwatch-test', brokers: [brokers ?? '127.0.0.1:1'], logLevel: kafkajs.logLevel.NOTHING });
+const topicName = (what: string): string => `test-${what}-${randomUUID()}`;
+const alertsOf = (stdout: string): Alert[] => stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Alert);
+const byId = (alerts: readonly Alert[]): Alert[] => [...alerts].sort((a, b) => a.id.localeCompare(b.id));
+const until = async (what: string, done: () => boolean | Promise<boolean>, timeoutMs: number, detail: () => string = () => ''): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${detail()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+};
+
+async function publish(path: string, topic: string): Promise<void> {
+  const run = await specwatchAsync(['publish', '-q', '--kafka', brokers!, '--topic', topic, '--partitions', '6', path]);
+  expect(run.status, run.stderr).toBe(0);
+}
+
+/** Every record of a topic, read with plain kafkajs. */
+async function readTopic(topic: string): Promise<Array<{ partition: number; key: string; value: string }>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  const total = ends.reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
+  const records: Array<{ partition: number; key: string; value: string }> = [];
+  if (total === 0) return records;
+  const consumer = kafka.consumer({ groupId: `reader-${randomUUID()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  await new Promise<void>((resolve) => {
+    void consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        records.push({ partition, key: message.key?.toString() ?? '', value: message.value?.toString() ?? '' });
+        if (records.length >= total) resolve();
+      },
+    });
+  });
+  await consumer.disconnect();
+  return records;
+}
+
+/** What the group has committed, against the end of each partition. */
+async function committedAndEnds(groupId: string, topic: string): Promise<{ committed: number; end: number }> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  const ends = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  return {
+    committed: (offsets?.partitions ?? []).reduce((n, p) => n + Math.max(0, Number(p.offset)), 0),
+    end: ends.reduce((n, p) => n + Number(p.high), 0),
+  };
+}
+
+describe.skipIf(brokers === undefined)('specwatch and a real Kafka broker', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'specwatch-kafka-'));
+  let incident: { path: string; events: number };
+  let checked: Alert[];
+  const running: RunningCli[] = [];
+
+  beforeAll(async () => {
+    incident = writeIncidentTrace(dir, 3000);
+    const check = await specwatchAsync(['check', '--no-typecheck', '--json', '-q', '--spec', SPEC, incident.path]);
+    expect(check.status).toBe(1);
+    checked = alertsOf(check.stdout);
+    // The three spliced-in bugs: nonconformances and temporal properties, at different points.
+    expect(new Set(checked.map((a) => a.kind))).toEqual(new Set(['nonconformance', 'property']));
+  }, 60_000);
+
+  afterAll(() => {
+    for (const run of running) run.child.kill('SIGKILL');
+  });
+
+  it('publishes every line once, keyed by proc, spread over the partitions', async () => {
+    const topic = topicName('round-trip');
+    await publish(incident.path, topic);
+    const records = await readTopic(topic);
+    const lines = readFileSync(incident.path, 'utf8').trim().split('\n');
+    expect(records.map((r) => r.value).sort()).toEqual([...lines].sort());
+    for (const r of records) expect(r.key).toBe((JSON.parse(r.value) as SpecEvent).proc);
+    expect(new Set(records.map((r) => r.partition)).size).toBeGreaterThan(1);
+  }, 90_000);
+
+  it('orders a trace spread over 6 partitions causally, and judges it as specwatch check judges the file', async () => {
+    const topic = topicName('judged');
+    await publish(incident.path, topic);
+    // Ordered: every event after its whole causal past, each exactly once.
+    const source = await openKafkaEventSource({ brokers: [brokers!], clientId: 'specwatch-test' }, {
+      topic, start: { kind: 'beginning' }, end: { kind: 'now' }, limits: DEFAULT_LIMITS, maxInFlightPerPartition: 2500, log: () => undefined,
+    });
+    const seen = new Map<string, number>();
+    const delivered = await lastValueFrom(source.items.pipe(causalOrder({ settle: 0 }), tap((item) => {
+      if (item.type !== 'delivered') return;
+      const e = item.event;
+      expect(seen.get(e.proc) ?? 0).toBe(e.seq - 1);
+      for (const [p, n] of Object.entries(e.vc)) if (p !== e.proc) expect(seen.get(p) ?? 0).toBeGreaterThanOrEqual(n);
+      seen.set(e.proc, e.seq);
+    }), toArray()));
+    await source.stop(async () => undefined);
+    expect(delivered.filter((i) => i.type === 'delivered')).toHaveLength(incident.events);
+    // Judged: the bounded replay gives check's alerts, field for field.
+    const replay = await specwatchAsync(['monitor', '--no-typecheck', '-q', '--spec', SPEC, '--kafka', brokers!, '--topic', topic, '--alerts-topic', topicName('alerts'), '--to', 'now']);
+    expect(replay.status, replay.stderr).toBe(1);
+    expect(byId(alertsOf(replay.stdout))).toEqual(byId(checked));
+  }, 120_000);
+
+  it('drops the duplicates of a redelivery and judges as before', async () => {
+    const topic = topicName('redelivered');
+    await publish(incident.path, topic);
+    await publish(incident.path, topic);
+    const source = await openKafkaEventSource({ brokers: [brokers!], clientId: 'specwatch-test' }, {
+      topic, start: { kind: 'beginning' }, end: { kind: 'now' }, limits: DEFAULT_LIMITS, maxInFlightPerPartition: 2500, log: () => undefined,
+    });
+    const items = await lastValueFrom(source.items.pipe(causalOrder({ settle: 0 }), checkConformance(uploader), toArray()));
+    await source.stop(async () => undefined);
+    const summary = items.find((i): i is CheckSummary => i.type === 'summary')!;
+    expect(summary.events).toBe(incident.events);
+    expect(summary.duplicates).toBe(incident.events);
+    expect(byId(items.filter((i): i is Alert => i.type === 'alert'))).toEqual(byId(checked));
+  }, 120_000);
+
+  it('online: raises check\'s alerts as the stream goes quiet, then drains, commits everything and exits 0 on SIGINT', async () => {
+    const topic = topicName('live');
+    const alertsTopic = topicName('alerts');
+    const group = `group-${randomUUID()}`;
+    await publish(incident.path, topic);
+    const monitor = startSpecwatch(['monitor', '--no-typecheck', '--spec', SPEC, '--kafka', brokers!, '--topic', topic, '--alerts-topic', alertsTopic, '--group', group, '--lateness', '300']);
+    running.push(monitor);
+    const wanted = new Set(checked.map((a) => a.id));
+    await until('the online alerts', () => alertsOf(monitor.stdout()).length >= wanted.size, 90_000, () => `${monitor.stdout()}\n${monitor.stderr()}`);
+    monitor.child.kill('SIGINT');
+    expect(await monitor.exited, monitor.stderr()).toBe(0);
+    expect(new Set(alertsOf(monitor.stdout()).map((a) => a.id))).toEqual(wanted);
+    const published = await readTopic(alertsTopic);
+    expect(published.map((r) => r.key).sort()).toEqual([...wanted].sort());
+    const { committed, end } = await committedAndEnds(group, topic);
+    expect(committed).toBe(end);
+  }, 150_000);
+
+  it('killed mid-stream and restarted: loses no event and publishes no alert id twice', async () => {
+    const big = writeIncidentTrace(dir, 40_000);
+    const check = await specwatchAsync(['check', '--no-typecheck', '--json', '-q', '--spec', SPEC, big.path]);
+    const wanted = [...new Set(alertsOf(check.stdout).map((a) => a.id))].sort();
+    const topic = topicName('restart');
+    const alertsTopic = topicName('alerts');
+    const group = `group-${randomUUID()}`;
+    await publish(big.path, topic);
+    const args = ['monitor', '--no-typecheck', '--spec', SPEC, '--kafka', brokers!, '--topic', topic, '--alerts-topic', alertsTopic, '--group', group, '--lateness', '300'];
+    const first = startSpecwatch(args);
+    running.push(first);
+    // Killed without warning once it has published something and committed part of the topic.
+    await until('a first alert and a commit', async () => alertsOf(first.stdout()).length > 0 && (await committedAndEnds(group, topic)).committed > 0, 90_000, () => first.stderr());
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const before = await committedAndEnds(group, topic);
+    expect(before.committed).toBeLessThan(before.end);
+    const second = startSpecwatch(args);
+    running.push(second);
+    await until('the restarted monitor to catch up', () => /checking .* until stopped/.test(second.stderr()), 60_000, () => second.stderr());
+    await until('every alert', async () => new Set((await readTopic(alertsTopic)).map((r) => r.key)).size >= wanted.length, 120_000, () => second.stderr());
+    second.child.kill('SIGINT');
+    expect(await second.exited, second.stderr()).toBe(0);
+    const keys = (await readTopic(alertsTopic)).map((r) => r.key).sort();
+    expect(keys).toEqual(wanted);
+    const after = await committedAndEnds(group, topic);
+    expect(after.committed).toBe(after.end);
+    writeFileSync(join(dir, 'restart.stderr'), second.stderr());
+  }, 300_000);
+});
