@@ -1,4 +1,5 @@
-// Public surface of adapters/: the world outside (files now; Kafka, webhooks, metrics to come).
+// Public surface of adapters/: NDJSON files. Kafka is `specwatch/adapters/kafka` (adapters/kafka/index.ts),
+// apart so that reading files does not load kafkajs.
 export { checkTraceFilesReadable, readTraceFiles } from './trace-files.ts';
 export type { TraceFileOptions } from './trace-files.ts';
 export { NdjsonLineSplitter } from './ndjson-lines.ts';

@@ -4,7 +4,7 @@ import { brokenEndConditions, finishProperty, type Spec, type StateInvariant } f
 import { alertEvent, alertId, diagnosticAlert, type Alert, type AlertEvent } from './alerts.ts';
 import { describeDiagnostic } from './describe-diagnostic.ts';
 import { Map as ImmutableMap } from 'immutable';
-import { OrderExploration, parseTemporalKey, temporalKey, type Configuration, type Rejection, type SnapshotSpacing } from './order-exploration.ts';
+import { OrderExploration, inPast, parseTemporalKey, temporalKey, type Configuration, type Rejection, type SnapshotSpacing } from './order-exploration.ts';
 import type { OrderedItem, Watermark } from './trace-items.ts';
 import { plainValue, stateForEvent, wholeState } from './trim-state.ts';
 
@@ -41,10 +41,6 @@ export type CheckItem = Alert | CheckSummary;
 const HISTORY_LIMIT = 50;
 const DEADLINE_SWEEP = 256;
 const EXACT_END_SEARCH = 16;
-const inCausalPast = (earlier: SpecEvent, later: SpecEvent): boolean => {
-  const known = later.vc[earlier.proc];
-  return typeof known === 'number' && known >= earlier.seq;
-};
 const paramKeys = (event: SpecEvent): string[] => Object.values(event.params).filter((v) => v === null || typeof v !== 'object').map((v) => JSON.stringify(v));
 
 /** Events before `event` in the explanation, in its causal past, sharing a parameter value with it. */
@@ -99,10 +95,7 @@ export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOpt
         exploration.truncated === undefined ? 'that the spec allows' : `explored, but not every order was explored: ${exploration.truncated}`;
 
       const waitsOn = (event: SpecEvent, upTo = waiting.length): boolean => {
-        for (let i = 0; i < upTo; i++) {
-          const w = waiting[i]!.event;
-          if (Object.hasOwn(event.vc, w.proc) && event.vc[w.proc]! >= w.seq) return true;
-        }
+        for (let i = 0; i < upTo; i++) if (inPast(waiting[i]!.event, event)) return true;
         return false;
       };
 
@@ -131,7 +124,7 @@ export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOpt
       const retryWaiting = (trigger: SpecEvent | undefined): void => {
         for (let i = 0; i < waiting.length; i++) {
           const { event } = waiting[i]!;
-          const affected = trigger === undefined || exploration.interacts(trigger, event) || inCausalPast(trigger, event);
+          const affected = trigger === undefined || inPast(trigger, event) || exploration.interacts(trigger, event);
           if (!affected || waitsOn(event, i) || !exploration.accept(event, false).accepted) continue;
           waiting.splice(i, 1);
           afterAccepted(event);

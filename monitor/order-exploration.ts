@@ -119,7 +119,7 @@ const sharesKey = (a: readonly string[], b: readonly string[]): boolean => {
 };
 
 /** Whether `earlier` (before in the delivery order) is in the causal past of `later`. */
-const inPast = (earlier: SpecEvent, later: SpecEvent): boolean => {
+export const inPast = (earlier: SpecEvent, later: SpecEvent): boolean => {
   const known = later.vc[earlier.proc];
   return typeof known === 'number' && Object.hasOwn(later.vc, earlier.proc) && known >= earlier.seq;
 };

@@ -79,11 +79,12 @@ class KafkaAlertSink implements AlertSink {
     return this.queued.length + this.inFlight;
   }
 
-  send(alert: Alert): void {
-    if (this.publishedIds.has(alert.id)) return;
+  send(alert: Alert): boolean {
+    if (this.publishedIds.has(alert.id)) return false;
     this.publishedIds.add(alert.id);
     this.queued.push({ key: alert.id, value: JSON.stringify(alert) });
     this.timer ??= setTimeout(() => this.drain(), LINGER_MS);
+    return true;
   }
 
   private drain(): Promise<void> {

@@ -57,7 +57,6 @@ class KafkaEventSource implements LiveEventSource {
   private stopping = false;
   private batch: Promise<void> = Promise.resolve();
   private received = 0;
-  private committed = 0;
 
   constructor(
     private readonly admin: Admin,
@@ -234,10 +233,7 @@ class KafkaEventSource implements LiveEventSource {
     await beforeCommit();
     if (offsets.length === 0) return;
     await untraced(() => this.consumer.commitOffsets(offsets.map(([partition, offset]) => ({ topic: this.options.topic, partition, offset: String(offset) }))));
-    for (const [partition, offset] of offsets) {
-      this.committed += offset - Math.max(this.lastCommitted.get(partition) ?? 0, this.resumeAt.get(partition) ?? 0);
-      this.lastCommitted.set(partition, offset);
-    }
+    for (const [partition, offset] of offsets) this.lastCommitted.set(partition, offset);
   }
 
   pause(): void {
@@ -265,7 +261,7 @@ class KafkaEventSource implements LiveEventSource {
   status(): EventSourceStatus {
     let replaying = false;
     for (const [partition, resume] of this.resumeAt) if ((this.lastReceived.get(partition) ?? -1) + 1 < resume) replaying = true;
-    return { received: this.received, replaying, pausedPartitions: this.pausedForPressure.size + (this.pausedAll ? this.ranges.size : 0), committed: this.committed };
+    return { received: this.received, replaying, pausedPartitions: this.pausedForPressure.size + (this.pausedAll ? this.ranges.size : 0) };
   }
 
   async stop(beforeCommit: () => Promise<void>): Promise<void> {

@@ -31,7 +31,7 @@ class KafkaPublisher implements EventPublisher {
 
   async send(records: readonly PublishRecord[]): Promise<void> {
     for (let i = 0; i < records.length; i += BATCH) {
-      const messages = records.slice(i, i + BATCH).map((r) => ({ key: r.key, value: r.value, ...(r.timestamp === undefined ? {} : { timestamp: String(r.timestamp) }) }));
+      const messages = records.slice(i, i + BATCH).map((r) => ({ key: r.key, value: r.value }));
       try {
         await untraced(() => this.producer.send({ topic: this.topic, acks: -1, messages }));
       } catch (error) {

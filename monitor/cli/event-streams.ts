@@ -39,7 +39,6 @@ export interface EventSourceStatus {
   /** Records before the group's committed offsets: read again to rebuild the monitor's state. */
   readonly replaying: boolean;
   readonly pausedPartitions: number;
-  readonly committed: number;
 }
 
 /** A topic as decoded records, each with its partition and offset in `origin`. */
@@ -64,8 +63,8 @@ export interface LiveEventSource {
 export interface AlertSink {
   /** Ids already in the alerts topic: a restarted or replaying monitor does not publish them again. */
   readonly publishedIds: ReadonlySet<string>;
-  /** Queues one alert (key = its id); never throws. */
-  send(alert: Alert): void;
+  /** Queues one alert (key = its id) unless its id was published already; says which. Never throws. */
+  send(alert: Alert): boolean;
   /** Alerts queued and not yet acknowledged by the brokers. */
   readonly backlog: number;
   /** Resolves once every queued alert is acknowledged; rejects with the reason if one failed for good. */
@@ -76,7 +75,6 @@ export interface AlertSink {
 export interface PublishRecord {
   readonly key: string;
   readonly value: string;
-  readonly timestamp?: number;
 }
 
 export interface EventPublisher {

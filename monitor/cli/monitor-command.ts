@@ -238,12 +238,11 @@ class MonitorRun {
   }
 
   private onAlert(alert: Alert): void {
-    if (this.sink.publishedIds.has(alert.id)) {
+    if (!this.sink.send(alert)) {
       this.suppressed++;
       return;
     }
     this.alerts++;
-    this.sink.send(alert);
     this.out.line(this.options.text ? `${describeAlert(alert)}\n` : JSON.stringify(alert));
     this.out.flush();
     if (this.sink.backlog > SINK_HIGH_WATER) this.source.pause();

@@ -25,7 +25,9 @@ export const bounded = (k: 'Fn' | 'Gn' | 'Ft' | 'Gt' | 'Fd' | 'Gd', n: number, f
 
 /** Conjunction or disjunction, flattened, deduplicated, sorted; constants and complementary literals folded. */
 // Hot paths avoid closures: each one created per call costs more than the work it does.
-function addPart(k: 'and' | 'or', byKey: Map<string, Obligation>, boundedBy: Map<string, Obligation>, p: Obligation): boolean {
+type BoundedObligation = Extract<Obligation, { n: number }>;
+
+function addPart(k: 'and' | 'or', byKey: Map<string, Obligation>, boundedBy: Map<string, BoundedObligation>, p: Obligation): boolean {
   if (p.k === (k === 'and' ? 'false' : 'true')) return false;
   if (p.k === (k === 'and' ? 'true' : 'false')) return true;
   if (p.k === k) {
@@ -39,7 +41,7 @@ function addPart(k: 'and' | 'or', byKey: Map<string, Obligation>, boundedBy: Map
     // dually for ∨. Without this a busy entity piles up one deadline per step.
     const body = `${p.k}|${p.f.key}`;
     const held = boundedBy.get(body);
-    if (held !== undefined && held.k === p.k) {
+    if (held !== undefined) {
       const eventually = p.k === 'Fn' || p.k === 'Ft' || p.k === 'Fd';
       const smallerWins = (k === 'and') === eventually;
       if (smallerWins ? p.n >= held.n : p.n <= held.n) return true;
@@ -56,7 +58,7 @@ const byKeyOrder = (a: Obligation, b: Obligation): number => (a.key < b.key ? -1
 export function junction(k: 'and' | 'or', parts: readonly Obligation[]): Obligation {
   const [unit, zero] = k === 'and' ? [T, F] : [F, T];
   const byKey = new Map<string, Obligation>();
-  const boundedBy = new Map<string, Obligation>();
+  const boundedBy = new Map<string, BoundedObligation>();
   for (const p of parts) if (!addPart(k, byKey, boundedBy, p)) return zero;
   if (byKey.size === 0) return unit;
   if (byKey.size === 1) return byKey.values().next().value!;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import kafkajs from 'kafkajs';
@@ -182,6 +182,5 @@ describe.skipIf(brokers === undefined)('specwatch and a real Kafka broker', () =
     expect(keys).toEqual(wanted);
     const after = await committedAndEnds(group, topic);
     expect(after.committed).toBe(after.end);
-    writeFileSync(join(dir, 'restart.stderr'), second.stderr());
   }, 300_000);
 });
