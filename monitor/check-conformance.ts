@@ -70,7 +70,8 @@ export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOpt
       const reported = new Set<string>();
       // Events no explanation can take yet: a concurrent event arriving later may still enable
       // them. Judged at the end of input, or once `reorderWindow` events were accepted after them.
-      const waiting: Array<{ event: SpecEvent; since: number }> = [];
+      // `retry`: something it interacts with was accepted since it was last tried.
+      const waiting: Array<{ event: SpecEvent; since: number; retry: boolean }> = [];
       // Invariants broken in every explanation, reported once that has held for the same span.
       const suspected = new Map<string, { event: SpecEvent; since: number }>();
       let accepted = 0;
@@ -102,8 +103,11 @@ export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOpt
       const onEvent = (event: SpecEvent): void => {
         events++;
         lastEvent = event;
-        if (waitsOn(event) || !exploration.accept(event).accepted) waiting.push({ event, since: accepted });
-        else afterAccepted(event);
+        if (waitsOn(event) || !exploration.accept(event).accepted) waiting.push({ event, since: accepted, retry: false });
+        else {
+          afterAccepted(event);
+          retryWaiting();
+        }
         while (waiting.length > 0 && accepted - waiting[0]!.since >= reorderWindow) judgeFirstWaiting();
         reportInvariants(false);
       };
@@ -113,22 +117,37 @@ export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOpt
         // Deadlines that went by without a step of their instance, checked now and then.
         if (spec.temporal.length > 0 && accepted % DEADLINE_SWEEP === 0) exploration.passTime(lastEvent!);
         peakConfigurations = Math.max(peakConfigurations, exploration.configurations.length);
-        retryWaiting(event);
+        markRetries(event);
       };
 
       /**
-       * Tries the waiting events again, in delivery order, after `trigger` was accepted; only those
-       * it interacts with or precedes causally, since an event on other keys cannot enable them
-       * (and a retry costs a replay).
+       * Marks the waiting events worth trying again after `trigger` was accepted: only those it
+       * interacts with or precedes causally, since an event on other keys cannot enable them (and a
+       * retry costs a replay). No trigger (an event was dropped): all of them.
        */
-      const retryWaiting = (trigger: SpecEvent | undefined): void => {
-        for (let i = 0; i < waiting.length; i++) {
-          const { event } = waiting[i]!;
-          const affected = trigger === undefined || inPast(trigger, event) || exploration.interacts(trigger, event);
-          if (!affected || waitsOn(event, i) || !exploration.accept(event, false).accepted) continue;
+      const markRetries = (trigger: SpecEvent | undefined): void => {
+        for (const w of waiting) {
+          if (!w.retry && (trigger === undefined || inPast(trigger, w.event) || exploration.interacts(trigger, w.event))) w.retry = true;
+        }
+      };
+
+      /** Tries the marked waiting events, in delivery order, until none of them can be taken. */
+      const retryWaiting = (): void => {
+        for (let i = 0; i < waiting.length; ) {
+          const w = waiting[i]!;
+          if (!w.retry) {
+            i++;
+            continue;
+          }
+          w.retry = false;
+          if (waitsOn(w.event, i) || !exploration.accept(w.event, false).accepted) {
+            i++;
+            continue;
+          }
           waiting.splice(i, 1);
-          afterAccepted(event);
-          return;
+          afterAccepted(w.event);
+          // An earlier waiting event may have been marked by this one: start over.
+          i = 0;
         }
       };
 
@@ -141,8 +160,9 @@ export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOpt
         else {
           emit(nonconformance(event, outcome.rejection, primary, outcome.inconclusive));
           // Dropping it changes the later waiting events' causal pasts: retry them all.
-          retryWaiting(undefined);
+          markRetries(undefined);
         }
+        retryWaiting();
       };
 
       // The broken-invariant map last looked at, while it was the only explanation: unchanged, nothing to do.

@@ -47,7 +47,9 @@ function agreesWithReference<S, L>(spec: Spec<S, L>, candidates: (random: Random
 
 describe('the exploring checker against every linearization (reference)', () => {
   it('agrees on uploader traces', () => {
-    fc.assert(agreesWithReference(uploader, uploaderCandidates), { numRuns: propertyRuns(1000) });
+    // Found by an earlier run: after a drop, an event unrelated to the next one accepted was never retried.
+    const retriedAfterDrop = { seed: -595041772, events: 7, processes: 2, messageProbability: 0, mutationProbability: 0 };
+    fc.assert(agreesWithReference(uploader, uploaderCandidates), { numRuns: propertyRuns(1000), examples: [[retriedAfterDrop]] });
   }, 600_000);
 
   it('agrees on the counter race (x + 1 / x * 2, with locals and nondeterminism)', () => {
