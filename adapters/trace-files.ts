@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Observable } from 'rxjs';
-import { DEFAULT_LIMITS, SpecwatchError, decodeEvent, type DecodedItem, type FormatLimits } from '../monitor/index.ts';
+import { DEFAULT_LIMITS, SpecwatchError, decodeEvent, readFirst, type DecodedItem, type FormatLimits } from '../monitor/index.ts';
 import { NdjsonLineSplitter, type NdjsonLine } from './ndjson-lines.ts';
 
 export interface TraceFileOptions {
@@ -86,13 +86,11 @@ class TraceFileCursor {
   }
 }
 
-/** Malformed records go first; events by clock sum, so per-process logs merge in causal depth. */
-const mergeKey = (item: DecodedItem): number => (item.type === 'event' ? item.clockSum : -Infinity);
-
 /**
- * Reads NDJSON trace files (`-` for stdin) as decoded records. Several files are merged by the
- * clock sum of each file's next event, which keeps the causal holdback small when each file is
- * one service's log; the order is a heuristic only, since causalOrder sorts out the rest.
+ * Reads NDJSON trace files (`-` for stdin) as decoded records. Several files are merged by
+ * `readFirst` on each file's next record (its time, then its clock sum), which keeps the causal
+ * holdback and the checker's reordering small when each file is one service's log; the order is
+ * a heuristic only, since causalOrder and the checker sort out the rest.
  */
 export function readTraceFiles(paths: readonly string[], options: TraceFileOptions = {}): Observable<DecodedItem> {
   const limits = options.limits ?? DEFAULT_LIMITS;
@@ -110,7 +108,7 @@ export function readTraceFiles(paths: readonly string[], options: TraceFileOptio
         if (live.length === 0) break;
         for (;;) {
           let best = live[0]!;
-          for (const cursor of live) if (mergeKey(cursor.items[cursor.index]!) < mergeKey(best.items[best.index]!)) best = cursor;
+          for (const cursor of live) if (readFirst(cursor.items[cursor.index]!, best.items[best.index]!)) best = cursor;
           subscriber.next(best.items[best.index++]!);
           if (best.index >= best.items.length || subscriber.closed) break;
         }

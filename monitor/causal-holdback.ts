@@ -1,4 +1,5 @@
-import { eventName, type SpecEvent, type VectorClock } from '../instrumentation/index.ts';
+import { eventName, type SpecEvent } from '../instrumentation/format.ts';
+import type { VectorClock } from '../instrumentation/vector-clock.ts';
 import { contentDigest } from './content-digest.ts';
 import { MinHeap } from './ready-queue.ts';
 import type { EventRef, GapCause, OrderedItem, ReceivedEvent } from './trace-items.ts';

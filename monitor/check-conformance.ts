@@ -69,7 +69,8 @@ export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOpt
       const exploration = new OrderExploration(spec, maxConfigurations, reorderWindow, options.searchWindow ?? DEFAULT_SEARCH_WINDOW, options.snapshots);
       const reported = new Set<string>();
       // Events no explanation can take yet: a concurrent event arriving later may still enable
-      // them. Judged at the end of input, or once `reorderWindow` events were accepted after them.
+      // them. Judged at the end of input, or once half of `reorderWindow` events were accepted after
+      // them: the events they could be placed before must still be inside the window then.
       // `retry`: something it interacts with was accepted since it was last tried.
       const waiting: Array<{ event: SpecEvent; since: number; retry: boolean }> = [];
       // Invariants broken in every explanation, reported once that has held for the same span.
@@ -90,10 +91,13 @@ export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOpt
         subscriber.next(alert);
       };
 
+      // An event left out without a decided verdict: what follows may have needed it.
+      let leftOut: string | undefined;
+      const unexplored = (): string | undefined => exploration.truncated ?? leftOut;
       // Once explanations were dropped for the bound, "every explanation" can no longer be claimed.
-      const undecided = (): Alert['verdict'] => (exploration.truncated === undefined ? 'violated' : 'inconclusive');
+      const undecided = (): Alert['verdict'] => (unexplored() === undefined ? 'violated' : 'inconclusive');
       const notEveryOrder = (): string =>
-        exploration.truncated === undefined ? 'that the spec allows' : `explored, but not every order was explored: ${exploration.truncated}`;
+        unexplored() === undefined ? 'that the spec allows' : `explored, but not every order was explored: ${unexplored()}`;
 
       const waitsOn = (event: SpecEvent, upTo = waiting.length): boolean => {
         for (let i = 0; i < upTo; i++) if (inPast(waiting[i]!.event, event)) return true;
@@ -108,7 +112,7 @@ export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOpt
           afterAccepted(event);
           retryWaiting();
         }
-        while (waiting.length > 0 && accepted - waiting[0]!.since >= reorderWindow) judgeFirstWaiting();
+        while (waiting.length > 0 && accepted - waiting[0]!.since >= reorderWindow / 2) judgeFirstWaiting();
         reportInvariants(false);
       };
 
@@ -158,7 +162,9 @@ export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOpt
         const outcome = exploration.accept(event);
         if (outcome.accepted) afterAccepted(event);
         else {
-          emit(nonconformance(event, outcome.rejection, primary, outcome.inconclusive));
+          const inconclusive = outcome.inconclusive ?? leftOut;
+          emit(nonconformance(event, outcome.rejection, primary, inconclusive));
+          if (inconclusive !== undefined) leftOut ??= `${event.proc}#${event.seq} was left out earlier without a verdict (${inconclusive})`;
           // Dropping it changes the later waiting events' causal pasts: retry them all.
           markRetries(undefined);
         }

@@ -1,4 +1,4 @@
-import { FORMAT_VERSION, type SpecEvent } from '../instrumentation/index.ts';
+import { FORMAT_VERSION, type SpecEvent } from '../instrumentation/format.ts';
 import { DEFAULT_LIMITS, type FormatLimits } from './format-limits.ts';
 import type { DecodedItem, MalformedDiagnostic, Origin } from './trace-items.ts';
 

@@ -1,4 +1,4 @@
-import { eventName } from '../instrumentation/index.ts';
+import { eventName } from '../instrumentation/format.ts';
 import type { Diagnostic, Origin } from './trace-items.ts';
 
 export function describeOrigin(origin: Origin): string {

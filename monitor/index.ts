@@ -14,6 +14,7 @@ export type {
   ConflictDiagnostic, DecodedItem, DeliveredEvent, Diagnostic, DuplicateDiagnostic, EventRef, GapCause, GapDiagnostic,
   LateDiagnostic, MalformedDiagnostic, OrderedItem, Origin, ReceivedEvent, Watermark,
 } from './trace-items.ts';
+export { readFirst } from './read-first.ts';
 export { checkConformance, DEFAULT_MAX_CONFIGURATIONS, DEFAULT_REORDER_WINDOW } from './check-conformance.ts';
 export type { CheckItem, CheckSummary, ConformanceOptions } from './check-conformance.ts';
 export { alertId } from './alerts.ts';

@@ -7,6 +7,10 @@ import { ensureTopic } from './ensure-topic.ts';
 // Alerts are few; a short linger still lets a burst go as one request.
 const LINGER_MS = 5;
 const READ_IDS_TIMEOUT_MS = 60_000;
+// Kafka refuses a record batch over message.max.bytes (1 MB by default): send in smaller requests.
+const MAX_REQUEST_BYTES = 512 * 1024;
+// One alert must fit a request; past this its causal history is cut from the oldest end.
+const MAX_ALERT_BYTES = 256 * 1024;
 
 /**
  * Alerts to a topic, key = the alert's deterministic id. The ids already in the topic are read
@@ -82,7 +86,7 @@ class KafkaAlertSink implements AlertSink {
   send(alert: Alert): boolean {
     if (this.publishedIds.has(alert.id)) return false;
     this.publishedIds.add(alert.id);
-    this.queued.push({ key: alert.id, value: JSON.stringify(alert) });
+    this.queued.push({ key: alert.id, value: boundedAlert(alert) });
     this.timer ??= setTimeout(() => this.drain(), LINGER_MS);
     return true;
   }
@@ -96,7 +100,7 @@ class KafkaAlertSink implements AlertSink {
     this.inFlight += messages.length;
     this.sending = this.sending.then(async () => {
       try {
-        await untraced(() => this.producer.send({ topic: this.topic, acks: -1, messages }));
+        for (const request of byteBounded(messages)) await untraced(() => this.producer.send({ topic: this.topic, acks: -1, messages: request }));
       } catch (error) {
         // kafkajs has retried already; the commit waits on flush, so a restart sends these again.
         this.failure = kafkaFailure(`cannot publish ${messages.length} alerts to ${this.topic}`, error, { topic: this.topic });
@@ -120,4 +124,34 @@ class KafkaAlertSink implements AlertSink {
       await untraced(() => this.producer.disconnect()).catch(() => undefined);
     }
   }
+}
+
+/** Messages in order, in requests of at most MAX_REQUEST_BYTES of values. */
+function* byteBounded(messages: readonly Message[]): Generator<Message[]> {
+  let request: Message[] = [];
+  let bytes = 0;
+  for (const message of messages) {
+    const size = Buffer.byteLength(message.value as string);
+    if (request.length > 0 && bytes + size > MAX_REQUEST_BYTES) {
+      yield request;
+      request = [];
+      bytes = 0;
+    }
+    request.push(message);
+    bytes += size;
+  }
+  if (request.length > 0) yield request;
+}
+
+/** The alert as JSON, its history shortened (oldest first) and then its state dropped until it fits. */
+export function boundedAlert(alert: Alert, maxBytes = MAX_ALERT_BYTES): string {
+  let text = JSON.stringify(alert);
+  if (Buffer.byteLength(text) <= maxBytes) return text;
+  const history = [...(alert.history ?? [])];
+  while (history.length > 0) {
+    history.splice(0, Math.max(1, Math.ceil(history.length / 4)));
+    text = JSON.stringify({ ...alert, history, truncated: 'history shortened to fit a Kafka message' });
+    if (Buffer.byteLength(text) <= maxBytes) return text;
+  }
+  return JSON.stringify({ ...alert, history: [], state: undefined, truncated: 'history and state left out to fit a Kafka message' });
 }

@@ -2,13 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { Observable, type Subscriber } from 'rxjs';
 import type { Admin, Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import {
-  SpecwatchError, decodeEvent, type BrokerConnection, type DecodedItem, type EventSourceOptions, type EventSourceStatus, type LiveEventSource, type Origin,
+  SpecwatchError, decodeEvent, readFirst, type BrokerConnection, type DecodedItem, type EventSourceOptions, type EventSourceStatus, type LiveEventSource, type Origin,
 } from '../../monitor/index.ts';
 import { describeConnection, kafkaClient, kafkaFailure, untraced } from './kafka-client.ts';
 import { OffsetLedger } from './offset-ledger.ts';
 import { partitionRange, type PartitionRange } from './partition-range.ts';
 
 export const DEFAULT_GROUP_ID = 'specwatch-monitor';
+
+interface MergeQueue {
+  items: DecodedItem[];
+  head: number;
+}
 
 /**
  * A topic as an Observable of decoded records. The monitor's state is a fold over the whole
@@ -50,8 +55,8 @@ class KafkaEventSource implements LiveEventSource {
   private readonly lastReceived = new Map<number, number>();
   private readonly done = new Set<number>();
   private readonly sought = new Set<number>();
-  // Decoded records per partition, merged by clock sum before they go downstream (see drain).
-  private readonly queues = new Map<number, { items: DecodedItem[]; head: number }>();
+  // Decoded records per partition, merged before they go downstream (see drain).
+  private readonly queues = new Map<number, MergeQueue>();
   private readonly caughtUp = new Set<number>();
   private pausedAll = false;
   private stopping = false;
@@ -127,7 +132,8 @@ class KafkaEventSource implements LiveEventSource {
     if (this.done.has(partition) || queue === undefined) return;
     let reachedEnd = false;
     for (const message of batch.messages) {
-      if (this.stopping || !isRunning() || isStale() || this.pausedAll || this.pausedForPressure.has(partition)) break;
+      // Records fetched while paused are queued anyway: kafkajs has them in memory already.
+      if (this.stopping || !isRunning() || isStale()) break;
       const offset = Number(message.offset);
       if (range?.end !== undefined && offset >= range.end) {
         reachedEnd = true;
@@ -148,8 +154,8 @@ class KafkaEventSource implements LiveEventSource {
     else this.caughtUp.delete(partition);
     if (reachedEnd) this.finishPartition(partition);
     this.drain();
-    if (this.ledger.inFlight(partition) > this.options.maxInFlightPerPartition && !this.done.has(partition) && this.mayPause(partition)) {
-      // Its events wait for causal predecessors on other partitions: let those catch up.
+    if (queue.items.length - queue.head > this.options.maxQueuedPerPartition && !this.done.has(partition)) {
+      // Ahead of the others in the merge: fetch the partitions it waits on instead.
       this.pausedForPressure.add(partition);
       this.whileRunning(() => this.consumer.pause([{ topic: this.options.topic, partitions: [partition] }]));
     }
@@ -157,27 +163,26 @@ class KafkaEventSource implements LiveEventSource {
   }
 
   /**
-   * Sends queued records downstream, smallest clock sum first across partitions, as the file
-   * reader merges files: a replay fetches a partition thousands of records at a time, and
-   * without this merge concurrent events of one entity would arrive too far apart for the
-   * checker's reorder window. A partition that has nothing queued holds the merge back unless
-   * it is caught up, finished, or paused.
+   * Sends queued records downstream, merged across partitions by `readFirst` (the events' time,
+   * then clock sum), as files are merged. A replay fetches one partition thousands of records at
+   * a time; without this merge, concurrent events of one entity would arrive too far apart for
+   * the checker's reorder window. (Record timestamps do not do: the producer stamps a whole batch
+   * when it sends it.) A partition that has nothing queued holds the merge back unless it is
+   * caught up or finished: its next record may come first. It is never paused then (see
+   * resumeDrained), so the wait ends with its next fetch.
    */
   private drain(): void {
     for (;;) {
-      let best: { items: DecodedItem[]; head: number } | undefined;
-      let bestKey = Infinity;
+      let best: MergeQueue | undefined;
       for (const [partition, queue] of this.queues) {
         if (queue.head >= queue.items.length) {
-          if (!this.caughtUp.has(partition) && !this.done.has(partition) && !this.pausedForPressure.has(partition) && !this.pausedAll) return;
+          if (!this.caughtUp.has(partition) && !this.done.has(partition)) {
+            this.resumeDrained();
+            return;
+          }
           continue;
         }
-        const item = queue.items[queue.head]!;
-        const key = item.type === 'event' ? item.clockSum : -Infinity;
-        if (best === undefined || key < bestKey) {
-          best = queue;
-          bestKey = key;
-        }
+        if (best === undefined || readFirst(queue.items[queue.head]!, best.items[best.head]!)) best = queue;
       }
       if (best === undefined) break;
       const item = best.items[best.head++]!;
@@ -187,13 +192,18 @@ class KafkaEventSource implements LiveEventSource {
       }
       this.subscriber?.next(item);
     }
+    this.resumeDrained();
     this.completeIfDone();
   }
 
-  /** Pausing must leave some partition running, or held events could wait on each other forever. */
-  private mayPause(partition: number): boolean {
-    for (const p of this.ranges.keys()) if (p !== partition && !this.pausedForPressure.has(p) && !this.done.has(p)) return true;
-    return false;
+  /** A partition paused for being ahead is resumed once half its queue went downstream. */
+  private resumeDrained(): void {
+    for (const partition of this.pausedForPressure) {
+      const queue = this.queues.get(partition)!;
+      if (queue.items.length - queue.head > this.options.maxQueuedPerPartition / 2) continue;
+      this.pausedForPressure.delete(partition);
+      if (!this.pausedAll && !this.done.has(partition)) this.whileRunning(() => this.consumer.resume([{ topic: this.options.topic, partitions: [partition] }]));
+    }
   }
 
   private finishPartition(partition: number): void {
@@ -220,10 +230,6 @@ class KafkaEventSource implements LiveEventSource {
     const partition = origin.partition;
     if (partition === undefined || origin.offset === undefined) return;
     this.ledger.finished(partition, Number(origin.offset));
-    if (this.pausedForPressure.has(partition) && this.ledger.inFlight(partition) <= this.options.maxInFlightPerPartition / 2) {
-      this.pausedForPressure.delete(partition);
-      if (!this.pausedAll && !this.done.has(partition)) this.whileRunning(() => this.consumer.resume([{ topic: this.options.topic, partitions: [partition] }]));
-    }
   }
 
   async commit(beforeCommit: () => Promise<void>): Promise<void> {

@@ -29,8 +29,8 @@ export interface EventSourceOptions {
   /** Set for a bounded replay: the source completes there, and commits nothing. */
   readonly end?: StreamEnd;
   readonly limits: FormatLimits;
-  /** Records received but not finished on one partition before it is paused (the rest catch up). */
-  readonly maxInFlightPerPartition: number;
+  /** Records of one partition waiting to be merged before it is paused (it is ahead: the others catch up). */
+  readonly maxQueuedPerPartition: number;
   readonly log: (line: string) => void;
 }
 

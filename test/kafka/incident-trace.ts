@@ -26,8 +26,11 @@ export function writeIncidentTrace(dir: string, loadEvents: number): { path: str
   const parts: SpecEvent[][] = [];
   const step = Math.ceil(load.length / (bugs.length + 1));
   for (let i = 0; i <= bugs.length; i++) {
-    parts.push(load.slice(i * step, (i + 1) * step));
-    if (i < bugs.length) parts.push(bugs[i]!);
+    const before = load.slice(i * step, (i + 1) * step);
+    parts.push(before);
+    // Wall times as if the scenario ran there: a merge of partitions reads by time first.
+    const at = before.at(-1)?.time ?? 0;
+    if (i < bugs.length) parts.push(bugs[i]!.map((e) => ({ ...e, time: at })));
   }
   const all = parts.flat();
   const path = join(dir, `incident-${loadEvents}.ndjson`);

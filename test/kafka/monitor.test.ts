@@ -104,7 +104,7 @@ describe.skipIf(brokers === undefined)('specwatch and a real Kafka broker', () =
     await publish(incident.path, topic);
     // Ordered: every event after its whole causal past, each exactly once.
     const source = await openKafkaEventSource({ brokers: [brokers!], clientId: 'specwatch-test' }, {
-      topic, start: { kind: 'beginning' }, end: { kind: 'now' }, limits: DEFAULT_LIMITS, maxInFlightPerPartition: 2500, log: () => undefined,
+      topic, start: { kind: 'beginning' }, end: { kind: 'now' }, limits: DEFAULT_LIMITS, maxQueuedPerPartition: 2500, log: () => undefined,
     });
     const seen = new Map<string, number>();
     const delivered = await lastValueFrom(source.items.pipe(causalOrder({ settle: 0 }), tap((item) => {
@@ -127,7 +127,7 @@ describe.skipIf(brokers === undefined)('specwatch and a real Kafka broker', () =
     await publish(incident.path, topic);
     await publish(incident.path, topic);
     const source = await openKafkaEventSource({ brokers: [brokers!], clientId: 'specwatch-test' }, {
-      topic, start: { kind: 'beginning' }, end: { kind: 'now' }, limits: DEFAULT_LIMITS, maxInFlightPerPartition: 2500, log: () => undefined,
+      topic, start: { kind: 'beginning' }, end: { kind: 'now' }, limits: DEFAULT_LIMITS, maxQueuedPerPartition: 2500, log: () => undefined,
     });
     const items = await lastValueFrom(source.items.pipe(causalOrder({ settle: 0 }), checkConformance(uploader), toArray()));
     await source.stop(async () => undefined);

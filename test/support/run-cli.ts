@@ -12,7 +12,7 @@ export interface CliRun {
 
 /** Runs the real `specwatch` binary, as a user would. */
 export function specwatch(args: readonly string[], input?: string): CliRun {
-  const run = spawnSync(process.execPath, [BIN, ...args], { cwd: REPO, input, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const run = spawnSync(process.execPath, [BIN, ...args], { cwd: REPO, input, encoding: 'utf8', maxBuffer: 1 << 28, timeout: 180_000 });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
