@@ -20,3 +20,14 @@ export const EXPORT_SUCCESS: ExportResult = Object.freeze({ code: 'success' });
 export function exportFailed(error: unknown): ExportResult {
   return { code: 'failed', error: error instanceof Error ? error : new Error(String(error)) };
 }
+
+/** An export as a result, never a rejection: failed when `stopped` says why, or when `send` throws. */
+export async function exportOutcome(stopped: string | false, send: () => Promise<void>): Promise<ExportResult> {
+  if (stopped !== false) return exportFailed(new Error(stopped));
+  try {
+    await send();
+    return EXPORT_SUCCESS;
+  } catch (error) {
+    return exportFailed(error);
+  }
+}

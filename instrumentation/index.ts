@@ -6,7 +6,7 @@ export { clockLessOrEqual, clockSum, compareClocks, concurrent, happenedBefore, 
 export type { ClockOrder, VectorClock } from './vector-clock.ts';
 export { ProcessClock } from './process-clock.ts';
 export { incarnationId } from './incarnation.ts';
-export { EXPORT_SUCCESS, exportFailed } from './event-exporter.ts';
+export { EXPORT_SUCCESS, exportFailed, exportOutcome } from './event-exporter.ts';
 export type { EventExporter, ExportResult } from './event-exporter.ts';
 export { MemoryEventExporter } from './memory-event-exporter.ts';
 export { NdjsonFileExporter } from './ndjson-file-exporter.ts';
@@ -22,3 +22,4 @@ export { SpecClockPropagator, receivedClock, specwatchPropagator } from './clock
 export type { ClockCarrier } from './clock-propagator.ts';
 export { SPEC_ACTION_ATTRIBUTE, SPEC_PARAM_PREFIX, SpecSpanProcessor } from './spec-span-processor.ts';
 export type { ActionRecorder } from './spec-span-processor.ts';
+export { untraced } from './untraced.ts';

@@ -1,22 +1,13 @@
-import { context } from '@opentelemetry/api';
-import { suppressTracing } from '@opentelemetry/core';
 import kafkajs from 'kafkajs';
 import type { Kafka, Message, Producer } from 'kafkajs';
-import { EXPORT_SUCCESS, exportFailed, type EventExporter, type ExportResult } from './event-exporter.ts';
+import { exportOutcome, type EventExporter, type ExportResult } from './event-exporter.ts';
 import { encodeEvent, type SpecEvent } from './format.ts';
+import { untraced } from './untraced.ts';
 
 /** A producer the caller owns (and connects), or a client to create an idempotent producer from. */
 export type KafkaEventExporterOptions =
   | { readonly producer: Producer; readonly topic: string }
   | { readonly kafka: Kafka; readonly topic: string };
-
-/**
- * Runs a kafkajs call with tracing suppressed, so OpenTelemetry's kafkajs instrumentation neither
- * traces the exporter's own traffic nor injects clock headers into it.
- */
-function untraced<T>(work: () => T): T {
-  return context.with(suppressTracing(context.active()), work);
-}
 
 /** Sends events to a topic: one message each, key = `proc` (one incarnation stays in one partition). */
 export class KafkaEventExporter implements EventExporter {
@@ -39,16 +30,12 @@ export class KafkaEventExporter implements EventExporter {
     }
   }
 
-  async export(events: readonly SpecEvent[]): Promise<ExportResult> {
-    if (this.#stopped) return exportFailed(new Error(`KafkaEventExporter for ${this.topic} is shut down`));
-    try {
+  export(events: readonly SpecEvent[]): Promise<ExportResult> {
+    return exportOutcome(this.#stopped && `KafkaEventExporter for ${this.topic} is shut down`, async () => {
       const messages: Message[] = events.map((event) => ({ key: event.proc, value: encodeEvent(event) }));
       await this.#connect();
       await untraced(() => this.#producer.send({ topic: this.topic, acks: -1, messages }));
-      return EXPORT_SUCCESS;
-    } catch (error) {
-      return exportFailed(error);
-    }
+    });
   }
 
   async shutdown(): Promise<void> {

@@ -1,7 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { EXPORT_SUCCESS, exportFailed, type EventExporter, type ExportResult } from './event-exporter.ts';
+import { exportOutcome, type EventExporter, type ExportResult } from './event-exporter.ts';
 import { encodeEvent, eventName, type SpecEvent } from './format.ts';
 
 /** The batch as NDJSON lines; all or nothing, so a batch is never half written. */
@@ -25,16 +25,12 @@ export class NdjsonFileExporter implements EventExporter {
 
   constructor(readonly path: string) {}
 
-  async export(events: readonly SpecEvent[]): Promise<ExportResult> {
-    if (this.#stopped) return exportFailed(new Error(`NdjsonFileExporter for ${this.path} is shut down`));
-    try {
+  export(events: readonly SpecEvent[]): Promise<ExportResult> {
+    return exportOutcome(this.#stopped && `NdjsonFileExporter for ${this.path} is shut down`, async () => {
       const text = encodeBatch(events);
       const stream = await this.#open();
       await new Promise<void>((resolve, reject) => stream.write(text, (error) => (error == null ? resolve() : reject(error))));
-      return EXPORT_SUCCESS;
-    } catch (error) {
-      return exportFailed(error);
-    }
+    });
   }
 
   async shutdown(): Promise<void> {

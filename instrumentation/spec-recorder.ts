@@ -1,5 +1,5 @@
 import { context, diag, isSpanContextValid, trace } from '@opentelemetry/api';
-import type { EventExporter, ExportResult } from './event-exporter.ts';
+import { exportFailed, type EventExporter, type ExportResult } from './event-exporter.ts';
 import { FORMAT_VERSION, type ActionParams, type SpecEvent, type TraceContext } from './format.ts';
 import { incarnationId } from './incarnation.ts';
 import { ProcessClock } from './process-clock.ts';
@@ -201,19 +201,25 @@ export class SpecRecorder {
       this.#dropped++;
       return;
     }
-    const length = this.#queue.push(event) - this.#head;
+    this.#queue.push(event);
     this.#queued++;
-    if (this.#inFlight !== undefined) return;
-    if (length >= this.#maxExportBatchSize) {
-      // Started outside record, so the exporter's encoding never runs inside the service's call.
-      if (this.#immediate === undefined) {
-        this.#immediate = setImmediate(() => {
-          this.#immediate = undefined;
-          this.#exportNext();
-        });
-        this.#immediate.unref();
-      }
-    } else if (this.#timer === undefined) {
+    if (this.#inFlight === undefined) this.#schedule();
+  }
+
+  /**
+   * A full batch goes at once, a partial one after scheduledDelayMillis. Both start from a timer,
+   * so the exporter's encoding never runs inside the service's call to record.
+   */
+  #schedule(): void {
+    const waiting = this.#queue.length - this.#head;
+    if (waiting >= this.#maxExportBatchSize) {
+      if (this.#immediate !== undefined) return;
+      this.#immediate = setImmediate(() => {
+        this.#immediate = undefined;
+        this.#exportNext();
+      });
+      this.#immediate.unref();
+    } else if (waiting > 0 && this.#timer === undefined) {
       this.#timer = setTimeout(() => {
         this.#timer = undefined;
         this.#exportNext();
@@ -244,20 +250,8 @@ export class SpecRecorder {
     this.#cancelScheduled();
     this.#inFlight = this.#exportBatch(batch).then(() => {
       this.#inFlight = undefined;
-      this.#scheduleRest();
+      this.#schedule();
     });
-  }
-
-  #scheduleRest(): void {
-    const waiting = this.#queue.length - this.#head;
-    if (waiting >= this.#maxExportBatchSize) this.#exportNext();
-    else if (waiting > 0 && this.#timer === undefined) {
-      this.#timer = setTimeout(() => {
-        this.#timer = undefined;
-        this.#exportNext();
-      }, this.#scheduledDelayMillis);
-      this.#timer.unref();
-    }
   }
 
   #take(): SpecEvent[] {
@@ -287,11 +281,11 @@ export class SpecRecorder {
       // The exporter promises never to throw or reject; a broken one still must not break the recorder.
       const exported = Promise.resolve(this.#exporter.export(batch)).then(
         (result): Settled => ({ result }),
-        (error: unknown): Settled => ({ result: { code: 'failed', error: error instanceof Error ? error : new Error(String(error)) } }),
+        (error: unknown): Settled => ({ result: exportFailed(error) }),
       );
       settled = await Promise.race([exported, timedOut]);
     } catch (error) {
-      settled = { result: { code: 'failed', error: error instanceof Error ? error : new Error(String(error)) } };
+      settled = { result: exportFailed(error) };
     } finally {
       clearTimeout(timeout);
     }

@@ -1,5 +1,3 @@
-import { context } from '@opentelemetry/api';
-import { suppressTracing } from '@opentelemetry/core';
 import kafkajs, { type KafkaConfig, type LogEntry, type ProducerConfig, type SASLOptions } from 'kafkajs';
 import { SpecwatchError, type BrokerConnection } from '../../monitor/index.ts';
 
@@ -69,7 +67,4 @@ export function kafkaFailure(what: string, error: unknown, context: Record<strin
   return new SpecwatchError(`${what}: ${reason}`, { code: 'KAFKA', retriable, cause: error, context });
 }
 
-/** Runs `work` with tracing suppressed, so an OpenTelemetry kafkajs instrumentation does not trace the monitor's own traffic. */
-export function untraced<T>(work: () => T): T {
-  return context.with(suppressTracing(context.active()), work);
-}
+export { untraced } from '../../instrumentation/index.ts';

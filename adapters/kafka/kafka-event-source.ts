@@ -114,6 +114,9 @@ class KafkaEventSource implements LiveEventSource {
         else consumer.seek({ topic: options.topic, partition, offset: String(range.start) });
       }
     });
+    // Every batch of one fetch is queued before any is merged (see drain): the next fetch starts
+    // once they all went through onBatch.
+    consumer.on(consumer.events.FETCH_START, () => this.drain());
     await untraced(async () => {
       await consumer.connect();
       await consumer.subscribe({ topics: [options.topic], fromBeginning: true });
@@ -152,8 +155,11 @@ class KafkaEventSource implements LiveEventSource {
     const last = this.lastReceived.get(partition);
     if (last !== undefined && last + 1 >= Number(batch.highWatermark)) this.caughtUp.add(partition);
     else this.caughtUp.delete(partition);
-    if (reachedEnd) this.finishPartition(partition);
-    this.drain();
+    if (reachedEnd) {
+      this.finishPartition(partition);
+      // A finished partition is fetched no more; the last one must end the replay now.
+      this.drain();
+    }
     if (queue.items.length - queue.head > this.options.maxQueuedPerPartition && !this.done.has(partition)) {
       // Ahead of the others in the merge: fetch the partitions it waits on instead.
       this.pausedForPressure.add(partition);
@@ -167,7 +173,8 @@ class KafkaEventSource implements LiveEventSource {
    * then clock sum), as files are merged. A replay fetches one partition thousands of records at
    * a time; without this merge, concurrent events of one entity would arrive too far apart for
    * the checker's reorder window. (Record timestamps do not do: the producer stamps a whole batch
-   * when it sends it.) A partition that has nothing queued holds the merge back unless it is
+   * when it sends it.) It runs when a fetch starts, so that the partitions of the last fetch are
+   * merged together, not one batch after the other. A partition that has nothing queued holds the merge back unless it is
    * caught up or finished: its next record may come first. It is never paused then (see
    * resumeDrained), so the wait ends with its next fetch.
    */

@@ -15,11 +15,6 @@ export class OffsetLedger {
     this.partitions.get(partition)?.finished(offset);
   }
 
-  /** Records of the partition received and not finished: held for their causal past, or waiting. */
-  inFlight(partition: number): number {
-    return this.partitions.get(partition)?.inFlight ?? 0;
-  }
-
   /** The offset to commit per partition: the oldest unfinished one, or one past the last received. */
   committable(): Map<number, number> {
     const offsets = new Map<number, number>();
@@ -37,7 +32,6 @@ class PartitionLedger {
   private done: boolean[] = [];
   private head = 0;
   private last: number | undefined;
-  inFlight = 0;
 
   received(offset: number): void {
     // A redelivery after a consumer restart repeats offsets already seen: they are still pending once.
@@ -45,7 +39,6 @@ class PartitionLedger {
     this.last = offset;
     this.offsets.push(offset);
     this.done.push(false);
-    this.inFlight++;
   }
 
   finished(offset: number): void {
@@ -58,10 +51,7 @@ class PartitionLedger {
       if (at < offset) lo = mid + 1;
       else if (at > offset) hi = mid - 1;
       else {
-        if (!this.done[mid]) {
-          this.done[mid] = true;
-          this.inFlight--;
-        }
+        this.done[mid] = true;
         break;
       }
     }

@@ -10,12 +10,10 @@ describe('OffsetLedger', () => {
     ledger.finished(0, 10);
     ledger.finished(0, 12);
     expect(ledger.committable()).toEqual(new Map([[0, 11]]));
-    expect(ledger.inFlight(0)).toBe(2);
     ledger.finished(0, 11);
     expect(ledger.committable()).toEqual(new Map([[0, 13]]));
     ledger.finished(0, 13);
     expect(ledger.committable()).toEqual(new Map([[0, 14]]));
-    expect(ledger.inFlight(0)).toBe(0);
   });
 
   it('counts a record read again after a consumer restart once, and ignores unknown offsets', () => {
@@ -24,8 +22,12 @@ describe('OffsetLedger', () => {
     ledger.received(3, 6);
     ledger.received(3, 5);
     ledger.finished(3, 99);
-    expect(ledger.inFlight(3)).toBe(2);
     expect(ledger.committable()).toEqual(new Map([[3, 5]]));
+    // Finishing 5 once is enough: the second delivery was not a record of its own.
+    ledger.finished(3, 5);
+    expect(ledger.committable()).toEqual(new Map([[3, 6]]));
+    ledger.finished(3, 6);
+    expect(ledger.committable()).toEqual(new Map([[3, 7]]));
   });
 
   it('agrees with a plain set of unfinished offsets (the reference) on any finishing order', () => {
@@ -42,7 +44,6 @@ describe('OffsetLedger', () => {
         unfinished.delete(offset);
         const expected = unfinished.size === 0 ? count : Math.min(...unfinished);
         expect(ledger.committable().get(1)).toBe(expected);
-        expect(ledger.inFlight(1)).toBe(unfinished.size);
       }
     }), { numRuns: propertyRuns(200) });
   });
