@@ -1,7 +1,7 @@
 import { hash } from 'immutable';
 import { compileFormula, resolveTerm, type CompiledFormula, type Literal, type Valuation } from './compile-formula.ts';
 import type { Formula } from './formula.ts';
-import { acceptsEnd, assumeMore, nextDeadline, passTime, progress, type Obligation } from './obligation.ts';
+import { acceptsEnd, assumeMore, nextDeadline, passTime, progress, progressWithin, withinWindow, type Obligation, type TimeWindow } from './obligation.ts';
 
 /** LTL3: decided once every infinite continuation agrees; a decided verdict never changes. */
 export type Verdict = 'satisfied' | 'violated' | 'inconclusive';
@@ -13,6 +13,11 @@ export type Verdict = 'satisfied' | 'violated' | 'inconclusive';
  */
 export class MonitorState {
   private text: string | undefined;
+  // The last step taken from this state (literal values → next state, and the times it holds
+  // for): an instance mostly meets the same values again, so the progression is not redone.
+  private lastValues: number | string | undefined;
+  private lastWindow: TimeWindow | undefined;
+  private lastNext: MonitorState | undefined;
 
   constructor(
     readonly obligation: Obligation,
@@ -31,6 +36,16 @@ export class MonitorState {
   hashCode(): number {
     return hash(this.key);
   }
+
+  /** The next state remembered for these literal values at this time, if any. */
+  rememberedNext(values: number | string, time: number): MonitorState | undefined {
+    return values === this.lastValues && (this.lastWindow === undefined || withinWindow(this.lastWindow, time)) ? this.lastNext : undefined;
+  }
+
+  remember(values: number | string, window: TimeWindow | undefined, next: MonitorState): void {
+    if (window?.fresh === true) return;
+    [this.lastValues, this.lastWindow, this.lastNext] = [values, window, next];
+  }
 }
 
 export const onlineVerdict = (o: Obligation): Verdict => {
@@ -38,45 +53,65 @@ export const onlineVerdict = (o: Obligation): Verdict => {
   return infinite.k === 'true' ? 'satisfied' : infinite.k === 'false' ? 'violated' : 'inconclusive';
 };
 
-export const initialState = (compiled: CompiledFormula): MonitorState => new MonitorState(compiled.obligation, undefined, 'inconclusive');
+// One shared initial state per formula, so the steps remembered from it serve every new instance.
+const initialStates = new WeakMap<CompiledFormula, MonitorState>();
+export const initialState = (compiled: CompiledFormula): MonitorState => {
+  let state = initialStates.get(compiled);
+  if (state === undefined) initialStates.set(compiled, (state = new MonitorState(compiled.obligation, undefined, 'inconclusive')));
+  return state;
+};
 
 /** Whether a monitor in this state behaves exactly as a fresh one (so it can be dropped and made again). */
 export const atRest = (compiled: CompiledFormula, state: MonitorState): boolean =>
   compiled.past.length === 0 && state.obligation.key === compiled.obligation.key && acceptsEnd(compiled.obligation);
 
-// Progressions that do not involve the clock depend only on the obligation and the literals'
-// values: most steps of most instances repeat one of a few, so they are remembered per formula.
+// Progressions without an absolute deadline depend only on the obligation and the literals'
+// values (a relative bound only turns into a deadline in the result, which is then not kept):
+// most steps of most instances repeat one of a few, so they are remembered per formula.
 const progressions = new WeakMap<CompiledFormula, Map<string, Obligation>>();
-const timed = (o: Obligation): boolean => /[FG][td]-?\d/.test(o.key);
+const timed = (o: Obligation): boolean => /[FG]d-?\d/.test(o.key);
 
-function progressed(compiled: CompiledFormula, o: Obligation, values: readonly boolean[], time: number): Obligation {
-  if (timed(o)) return progress(o, values, time);
+function progressed(compiled: CompiledFormula, o: Obligation, values: readonly boolean[], time: number): { obligation: Obligation; window: TimeWindow | undefined } {
+  if (timed(o)) return progressWithin(o, values, time);
   let memo = progressions.get(compiled);
   if (memo === undefined) progressions.set(compiled, (memo = new Map()));
-  let bits = '';
-  for (const v of values) bits += v ? '1' : '0';
-  const key = `${bits}${o.key}`;
+  let key = '';
+  for (const v of values) key += v ? '1' : '0';
+  key += o.key;
   let result = memo.get(key);
   if (result === undefined) {
     result = progress(o, values, time);
-    if (timed(result)) return result;
+    // Made a deadline from this step's time: tied to it, so neither kept here nor in the state.
+    if (timed(result)) return { obligation: result, window: { lo: time, loOpen: false, hi: time, hiOpen: false, fresh: true } };
     if (memo.size > 10_000) memo.clear();
     memo.set(key, result);
   }
-  return result;
+  return { obligation: result, window: undefined };
 }
 
 /** One step: the state met and the event, at `time` (ms, never earlier than the last step). */
 export function stepMonitor(compiled: CompiledFormula, state: MonitorState, valuation: Valuation, time: number, bindings: Readonly<Record<string, unknown>> = {}): MonitorState {
   const literals = compiled.literals;
   const values: boolean[] = [];
-  for (const l of literals) values.push(literalValue(l, valuation, bindings));
+  let small = 0;
+  for (let i = 0; i < literals.length; i++) {
+    const v = literalValue(literals[i]!, valuation, bindings);
+    values.push(v);
+    if (v) small |= 1 << (i & 31);
+  }
+  // The literals' own values (past ones are derived from them and the state) name the step.
+  const bits = literals.length <= 31 ? small : values.map((v) => (v ? '1' : '0')).join('');
+  const remembered = state.rememberedNext(bits, time);
+  if (remembered !== undefined) return remembered;
   const past = compiled.past.length === 0 ? undefined : evaluatePast(compiled, values, state.past);
   if (past !== undefined) for (let i = 0; i < literals.length; i++) if (literals[i]!.kind === 'past') values[i] = past[(literals[i] as { node: number }).node]!;
-  const obligation = progressed(compiled, state.obligation, values, time);
+  const { obligation, window } = progressed(compiled, state.obligation, values, time);
   // Unchanged is common (G waiting for its trigger): keep the same object, so maps stay shared.
-  if (obligation.key === state.obligation.key && samePast(past, state.past)) return state;
-  return new MonitorState(obligation, past, state.verdict === 'inconclusive' ? onlineVerdict(obligation) : state.verdict);
+  const next = obligation.key === state.obligation.key && samePast(past, state.past)
+    ? state
+    : new MonitorState(obligation, past, state.verdict === 'inconclusive' ? onlineVerdict(obligation) : state.verdict);
+  state.remember(bits, window, next);
+  return next;
 }
 
 /** Whether two past states (one boolean per past subformula node) are the same. */

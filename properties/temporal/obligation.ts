@@ -23,33 +23,96 @@ export const unary = (k: 'X' | 'N' | 'F' | 'G', f: Obligation): Obligation => ({
 export const binary = (k: 'U' | 'R', l: Obligation, r: Obligation): Obligation => ({ k, l, r, key: `${k}(${l.key},${r.key})` });
 export const bounded = (k: 'Fn' | 'Gn' | 'Ft' | 'Gt' | 'Fd' | 'Gd', n: number, f: Obligation): Obligation => ({ k, n, f, key: `${k}${n}(${f.key})` });
 
+/**
+ * The step times at which one progression gives the same result: those on the same side of every
+ * deadline it compared with the step time. `fresh` when the result holds a deadline made from the
+ * step time itself (F[<=t] triggered), so it is tied to that time.
+ */
+export interface TimeWindow {
+  lo: number;
+  loOpen: boolean;
+  hi: number;
+  hiOpen: boolean;
+  fresh: boolean;
+}
+
+export const withinWindow = (w: TimeWindow, t: number): boolean =>
+  !w.fresh && (w.loOpen ? t > w.lo : t >= w.lo) && (w.hiOpen ? t < w.hi : t <= w.hi);
+
+// Set only during progressWithin: deadlines made from the step time (with their offset), and the window so far.
+let tracking: { window: TimeWindow; time: number; made: BoundedObligation[]; offsets: number[] } | undefined;
+
+function pinTime(): void {
+  above(tracking!.time, false);
+  below(tracking!.time, false);
+}
+
+const holdsMade = (o: Obligation): boolean => tracking!.made.some((made) => holds(o, made));
+
+function above(bound: number, open: boolean): void {
+  const w = tracking!.window;
+  if (bound > w.lo || (bound === w.lo && open)) [w.lo, w.loOpen] = [bound, open];
+}
+
+function below(bound: number, open: boolean): void {
+  const w = tracking!.window;
+  if (bound < w.hi || (bound === w.hi && open)) [w.hi, w.hiOpen] = [bound, open];
+}
+
+const offsetOf = (o: Obligation): number | undefined => {
+  if (tracking === undefined) return undefined;
+  const i = tracking.made.indexOf(o as BoundedObligation);
+  return i < 0 ? undefined : tracking.offsets[i];
+};
+
+/** Records what keeps `a.n ≥ b.n` (or ≤) as it is when one side is step time + offset and the other a fixed deadline. */
+function compared(a: BoundedObligation, b: BoundedObligation, atLeast: boolean, outcome: boolean): void {
+  const ca = offsetOf(a);
+  const cb = offsetOf(b);
+  if ((ca === undefined) === (cb === undefined)) return;
+  // Rewrite as a bound on t: t + c ≥ d ⇔ t ≥ d − c, d ≥ t + c ⇔ t ≤ d − c (and dually for ≤).
+  const lower = (ca !== undefined) === atLeast;
+  const bound = ca !== undefined ? b.n - ca : a.n - cb!;
+  if (lower === outcome) above(bound, !outcome);
+  else below(bound, !outcome);
+}
+
 /** Conjunction or disjunction, flattened, deduplicated, sorted; constants and complementary literals folded. */
-// Hot paths avoid closures: each one created per call costs more than the work it does.
+// Hot paths avoid closures and maps: junctions have a handful of parts, so a linear scan wins.
 type BoundedObligation = Extract<Obligation, { n: number }>;
 
-function addPart(k: 'and' | 'or', byKey: Map<string, Obligation>, boundedBy: Map<string, BoundedObligation>, p: Obligation): boolean {
-  if (p.k === (k === 'and' ? 'false' : 'true')) return false;
-  if (p.k === (k === 'and' ? 'true' : 'false')) return true;
+const isBounded = (o: Obligation): o is BoundedObligation =>
+  o.k === 'Fn' || o.k === 'Gn' || o.k === 'Ft' || o.k === 'Gt' || o.k === 'Fd' || o.k === 'Gd';
+
+function addPart(k: 'and' | 'or', zero: string, unit: string, held: Obligation[], p: Obligation): boolean {
+  if (p.k === zero) return false;
+  if (p.k === unit) return true;
   if (p.k === k) {
-    for (const q of p.parts) if (!addPart(k, byKey, boundedBy, q)) return false;
+    for (const q of p.parts) if (!addPart(k, zero, unit, held, q)) return false;
     return true;
   }
-  if (p.k === 'lit' && byKey.has(`${p.pos ? '!' : ''}${p.slot}`)) return false;
-  if ((p.k === 'more' && byKey.has('last')) || (p.k === 'last' && byKey.has('more'))) return false;
-  if (p.k === 'Fn' || p.k === 'Gn' || p.k === 'Ft' || p.k === 'Gt' || p.k === 'Fd' || p.k === 'Gd') {
-    // One bound per body: F[<=a] f ∧ F[<=b] f is F[<=min], G[<=a] f ∧ G[<=b] f is G[<=max], and
-    // dually for ∨. Without this a busy entity piles up one deadline per step.
-    const body = `${p.k}|${p.f.key}`;
-    const held = boundedBy.get(body);
-    if (held !== undefined) {
+  for (let i = 0; i < held.length; i++) {
+    const q = held[i]!;
+    // Bounds first, even when equal: a bound made from the step time equals a held one only at this time.
+    if (isBounded(p) && q.k === p.k && (q as BoundedObligation).f.key === p.f.key) {
+      // One bound per body: F[<=a] f ∧ F[<=b] f is F[<=min], G[<=a] f ∧ G[<=b] f is G[<=max], and
+      // dually for ∨. Without this a busy entity piles up one deadline per step.
       const eventually = p.k === 'Fn' || p.k === 'Ft' || p.k === 'Fd';
       const smallerWins = (k === 'and') === eventually;
-      if (smallerWins ? p.n >= held.n : p.n <= held.n) return true;
-      byKey.delete(held.key);
+      const keepHeld = smallerWins ? p.n >= (q as BoundedObligation).n : p.n <= (q as BoundedObligation).n;
+      if (tracking !== undefined) compared(p, q as BoundedObligation, smallerWins, keepHeld);
+      if (!keepHeld) held[i] = p;
+      return true;
     }
-    boundedBy.set(body, p);
+    if (q.key === p.key) {
+      // Equal only at this time when one side holds a bound made from it: the window shrinks to it.
+      if (tracking !== undefined && p !== q && holdsMade(p) !== holdsMade(q)) pinTime();
+      return true;
+    }
+    if (p.k === 'lit' && q.k === 'lit' && q.slot === p.slot) return false;
+    if ((p.k === 'more' && q.k === 'last') || (p.k === 'last' && q.k === 'more')) return false;
   }
-  byKey.set(p.key, p);
+  held.push(p);
   return true;
 }
 
@@ -57,15 +120,14 @@ const byKeyOrder = (a: Obligation, b: Obligation): number => (a.key < b.key ? -1
 
 export function junction(k: 'and' | 'or', parts: readonly Obligation[]): Obligation {
   const [unit, zero] = k === 'and' ? [T, F] : [F, T];
-  const byKey = new Map<string, Obligation>();
-  const boundedBy = new Map<string, BoundedObligation>();
-  for (const p of parts) if (!addPart(k, byKey, boundedBy, p)) return zero;
-  if (byKey.size === 0) return unit;
-  if (byKey.size === 1) return byKey.values().next().value!;
-  const sorted = [...byKey.values()].sort(byKeyOrder);
+  const held: Obligation[] = [];
+  for (const p of parts) if (!addPart(k, zero.k, unit.k, held, p)) return zero;
+  if (held.length === 0) return unit;
+  if (held.length === 1) return held[0]!;
+  held.sort(byKeyOrder);
   let key = `${k}(`;
-  for (let i = 0; i < sorted.length; i++) key += i === 0 ? sorted[i]!.key : `,${sorted[i]!.key}`;
-  return { k, parts: sorted, key: `${key})` };
+  for (let i = 0; i < held.length; i++) key += i === 0 ? held[i]!.key : `,${held[i]!.key}`;
+  return { k, parts: held, key: `${key})` };
 }
 
 /** Whether the empty rest of a finite trace satisfies the obligation (LTLf end of trace). */
@@ -114,8 +176,14 @@ export function progress(o: Obligation, value: readonly boolean[], time: number)
     case 'lit':
       return value[o.slot] === o.pos ? T : F;
     case 'and': case 'or': {
+      // A part that decides the whole (false in ∧, true in ∨) ends it: the rest need no work.
+      const zero = o.k === 'and' ? 'false' : 'true';
       const parts: Obligation[] = [];
-      for (const part of o.parts) parts.push(progress(part, value, time));
+      for (const part of o.parts) {
+        const next = progress(part, value, time);
+        if (next.k === zero) return next;
+        parts.push(next);
+      }
       return junction(o.k, parts);
     }
     case 'X':
@@ -134,14 +202,51 @@ export function progress(o: Obligation, value: readonly boolean[], time: number)
       return o.n === 0 ? progress(o.f, value, time) : junction('or', [progress(o.f, value, time), bounded('Fn', o.n - 1, o.f)]);
     case 'Gn':
       return o.n === 0 ? progress(o.f, value, time) : junction('and', [progress(o.f, value, time), bounded('Gn', o.n - 1, o.f)]);
-    case 'Ft':
-      return progress(bounded('Fd', time + o.n, o.f), value, time);
-    case 'Gt':
-      return progress(bounded('Gd', time + o.n, o.f), value, time);
-    case 'Fd':
-      return time > o.n ? F : junction('or', [progress(o.f, value, time), o]);
-    case 'Gd':
-      return time > o.n ? T : junction('and', [progress(o.f, value, time), o]);
+    case 'Ft': case 'Gt': {
+      const deadline = bounded(o.k === 'Ft' ? 'Fd' : 'Gd', time + o.n, o.f);
+      if (tracking !== undefined) {
+        tracking.made.push(deadline as BoundedObligation);
+        tracking.offsets.push(o.n);
+      }
+      return progress(deadline, value, time);
+    }
+    case 'Fd': case 'Gd': {
+      const gone = time > o.n;
+      if (tracking !== undefined && offsetOf(o) === undefined) {
+        if (gone) above(o.n, true);
+        else below(o.n, false);
+      }
+      if (gone) return o.k === 'Fd' ? F : T;
+      return junction(o.k === 'Fd' ? 'or' : 'and', [progress(o.f, value, time), o]);
+    }
+  }
+}
+
+/** One step of progression, and the step times at which it would give the same result. */
+export function progressWithin(o: Obligation, value: readonly boolean[], time: number): { obligation: Obligation; window: TimeWindow } {
+  const window: TimeWindow = { lo: -Infinity, loOpen: false, hi: Infinity, hiOpen: false, fresh: false };
+  tracking = { window, time, made: [], offsets: [] };
+  try {
+    const obligation = progress(o, value, time);
+    for (const made of tracking.made) if (holds(obligation, made)) window.fresh = true;
+    return { obligation, window };
+  } finally {
+    tracking = undefined;
+  }
+}
+
+/** Whether `part` (by identity) is somewhere in `o`. */
+function holds(o: Obligation, part: Obligation): boolean {
+  if (o === part) return true;
+  switch (o.k) {
+    case 'and': case 'or':
+      return o.parts.some((p) => holds(p, part));
+    case 'X': case 'N': case 'F': case 'G': case 'Fn': case 'Gn': case 'Ft': case 'Gt': case 'Fd': case 'Gd':
+      return holds(o.f, part);
+    case 'U': case 'R':
+      return holds(o.l, part) || holds(o.r, part);
+    default:
+      return false;
   }
 }
 
