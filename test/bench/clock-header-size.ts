@@ -1,6 +1,5 @@
 // How large the specwatch-clock header grows with the number of processes in a message's causal
-// past. Not part of `npm run bench`: run it alone with
-// `node --import tsx test/bench/clock-header-size.ts`.
+// past. Part of `npm run bench` (stage clock-header); alone: `node --import tsx test/bench/clock-header-size.ts`.
 import { pathToFileURL } from 'node:url';
 import { encodeClockHeader } from '../../instrumentation/clock-header.ts';
 

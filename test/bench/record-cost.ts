@@ -1,6 +1,6 @@
 // The cost of SpecRecorder.record on the service's hot path, with batching as in production: the
 // exporter's work (keeping or JSON-encoding batches) runs between chunks of records, untimed.
-// Run directly: node --import tsx test/bench/record-cost.ts [--events N] [--samples N]; prints JSON.
+// Part of `npm run bench` (stage record-cost). Alone: node --import tsx test/bench/record-cost.ts [--events N] [--samples N]; prints JSON.
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { EXPORT_SUCCESS, type EventExporter, type ExportResult } from '../../instrumentation/event-exporter.ts';

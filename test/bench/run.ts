@@ -1,11 +1,14 @@
 // `npm run bench`: runs every stage several times, each in a fresh process, and prints one JSON
 // report with medians and ratios against decode-only measured in the same run.
-// Options: --runs N (default 3), --events N (default 1000000), --stages a,b,c
+// Options: --runs N (default 3), --events N (default 1000000), --stages a,b,c (the trace stages,
+// check, and the instrumentation's record-cost and clock-header).
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchTrace, uploaderTrace } from './bench-trace.ts';
+import { clockHeaderSizes } from './clock-header-size.ts';
+import { measureRecordCost } from './record-cost.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, events: { type: 'string', default: '1000000' }, stages: { type: 'string' } } });
 const runs = Number(values.runs);
@@ -41,15 +44,18 @@ function measure(stage: string, path: string) {
 }
 
 const shape = { processes: 16, events, messageProbability: 0.3, seed: 1 };
-const path = await benchTrace(shape);
-const quarter = await benchTrace({ ...shape, events: Math.round(events / 4) });
-const wanted = values.stages?.split(',') ?? ['decode-only', 'decode-validate', 'order', 'order-live', 'order-cli', 'check'];
+const wanted = values.stages?.split(',') ?? ['decode-only', 'decode-validate', 'order', 'order-live', 'order-cli', 'check', 'record-cost', 'clock-header'];
+const INSTRUMENTATION = ['record-cost', 'clock-header'];
+const traceStages = wanted.filter((stage) => stage !== 'check' && !INSTRUMENTATION.includes(stage));
+// Traces are made (once, cached) only for the stages that read them.
+const path = traceStages.length > 0 ? await benchTrace(shape) : '';
+const quarter = wanted.includes('order') ? await benchTrace({ ...shape, events: Math.round(events / 4) }) : '';
 
 // The check stage runs on the uploader's own trace (16 processes: 4 users, 11 workers, a cleaner).
 const uploaderShape = { events, uploads: Math.max(1, Math.round(events / 100)), users: 4, workers: 11, seed: 1 };
 const uploaderPath = wanted.includes('check') ? await uploaderTrace(uploaderShape) : undefined;
 const results: Record<string, ReturnType<typeof measure>> = {};
-for (const stage of wanted) if (stage !== 'check') results[stage] = measure(stage, path);
+for (const stage of traceStages) results[stage] = measure(stage, path);
 const uploaderQuarter = uploaderPath === undefined ? undefined : await uploaderTrace({ ...uploaderShape, events: Math.round(events / 4), uploads: Math.max(1, Math.round(events / 400)) });
 const checkSuite = uploaderPath === undefined || uploaderQuarter === undefined ? undefined : {
   trace: { ...uploaderShape, file: uploaderPath },
@@ -59,17 +65,34 @@ const checkSuite = uploaderPath === undefined || uploaderQuarter === undefined ?
 };
 const orderQuarter = wanted.includes('order') ? measure('order', quarter) : undefined;
 
+// The service side: `record` with batches encoded as the NDJSON and Kafka exporters do, and the
+// clock header's size, against the number of processes in the clock.
+const PROCESS_COUNTS = [1, 10, 100, 1000];
+const recordCost: Record<string, { nsPerRecordMedian: number; samples: number[] }> = {};
+if (wanted.includes('record-cost')) {
+  for (const processes of PROCESS_COUNTS) {
+    process.stderr.write(`bench: record-cost with ${processes} processes\n`);
+    const { nsPerRecordMedian, samples } = await measureRecordCost({ events: 100_000, processes, samples: 2 * runs + 1, exporter: 'json' });
+    recordCost[`${processes} processes`] = { nsPerRecordMedian: Math.round(nsPerRecordMedian), samples: samples.map(Math.round) };
+  }
+}
+const clockHeader = wanted.includes('clock-header') ? Object.fromEntries(clockHeaderSizes(PROCESS_COUNTS).map(({ processes, bytes }) => [`${processes} processes`, bytes])) : undefined;
+
 const base = results['decode-only']?.eventsPerSecond;
 const ratio = (stage: string) => (base === undefined || results[stage] === undefined ? undefined : round(results[stage]!.eventsPerSecond / base));
 const report = {
   machine: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model },
-  trace: { ...shape, file: path },
+  trace: path === '' ? undefined : { ...shape, file: path },
   runs,
   stages: results,
   ratiosToDecodeOnly: Object.fromEntries(wanted.map((s) => [s, ratio(s)])),
   check: checkSuite === undefined ? undefined : {
     ...checkSuite,
     ratioToDecodeOnly: round(checkSuite.check.eventsPerSecond / checkSuite['decode-only'].eventsPerSecond),
+  },
+  instrumentation: {
+    recordNsPerEvent: wanted.includes('record-cost') ? recordCost : undefined,
+    clockHeaderBytes: clockHeader,
   },
   memory: {
     orderPeakRssMB: orderQuarter === undefined ? undefined : { [`${Math.round(events / 4)} events`]: orderQuarter.peakRssMB, [`${events} events`]: results.order!.peakRssMB },
@@ -81,6 +104,8 @@ const report = {
     'order peak RSS < 300 MB': results.order === undefined ? undefined : results.order.peakRssMB < 300,
     'check ≥ 0.33 × decode-only': checkSuite === undefined ? undefined : checkSuite.check.eventsPerSecond / checkSuite['decode-only'].eventsPerSecond >= 0.33,
     'check ≥ 250,000 events/s': checkSuite === undefined ? undefined : checkSuite.check.eventsPerSecond >= 250_000,
+    'record < 2 µs median (1 to 100 processes)': wanted.includes('record-cost') ? PROCESS_COUNTS.filter((n) => n <= 100).every((n) => recordCost[`${n} processes`]!.nsPerRecordMedian < 2000) : undefined,
+    'record < 2 µs median (1,000 processes)': wanted.includes('record-cost') ? recordCost['1000 processes']!.nsPerRecordMedian < 2000 : undefined,
   },
 };
 process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
