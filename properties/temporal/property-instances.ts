@@ -23,7 +23,7 @@ export interface Decision {
 export const planProperty = (name: string, property: TemporalProperty): PropertyPlan =>
   ({ name, property, compiled: compileFormula(property.formula), text: propertyText(property) });
 
-const isScalar = (v: unknown): boolean => v === null || ['string', 'number', 'boolean'].includes(typeof v);
+const isScalar = (v: unknown): boolean => v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 const bind = (plan: PropertyPlan, value: unknown): Record<string, unknown> => (plan.property.variable === undefined ? {} : { [plan.property.variable]: value });
 
 /**
