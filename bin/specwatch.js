@@ -20,7 +20,7 @@ register();
 const { runCli } = await import('../monitor/cli/main.ts');
 const { readTraceFiles, checkTraceFilesReadable } = await import('../adapters/index.ts');
 // kafkajs is loaded only by the commands that talk to Kafka.
-const usesKafka = ['monitor', 'publish'].includes(process.argv[2]);
+const usesKafka = ['monitor', 'publish'].includes(process.argv[2]) || (process.argv[2] === 'timeline' && process.argv.some((a) => a === '--kafka' || a.startsWith('--kafka=')));
 const eventStreams = usesKafka ? (await import('../adapters/kafka/index.ts')).kafkaEventStreams : undefined;
 
 process.exitCode = await runCli(process.argv.slice(2), {

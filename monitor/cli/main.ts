@@ -6,6 +6,7 @@ import { ltlCommand } from './ltl-command.ts';
 import { monitorCommand } from './monitor-command.ts';
 import { orderCommand } from './order-command.ts';
 import { publishCommand } from './publish-command.ts';
+import { timelineCommand } from './timeline-command.ts';
 
 const COMMANDS: Record<string, { summary: string; run: (args: readonly string[], env: CliEnvironment) => Promise<number> }> = {
   order: { summary: 'merge NDJSON traces into one causally ordered log', run: orderCommand },
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, { summary: string; run: (args: readonly string[],
   ltl: { summary: 'evaluate a temporal formula on a trace of proposition sets', run: ltlCommand },
   monitor: { summary: 'check the events on a Kafka topic online; alerts to a topic and stdout', run: monitorCommand },
   publish: { summary: 'load NDJSON traces into a Kafka topic (staging runs, incident replays)', run: publishCommand },
+  timeline: { summary: 'draw the causal timeline of a trace or topic range (HTML, ShiViz, Mermaid, JSON)', run: timelineCommand },
 };
 
 const MAIN_HELP = `Usage: specwatch <command> [options]

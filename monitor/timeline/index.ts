@@ -1,0 +1,21 @@
+// Public surface of monitor/timeline/: the causal timeline of a trace, its cuts and its exports.
+export { causalSort, eventKey } from './timeline-model.ts';
+export type { EventState, Timeline } from './timeline-model.ts';
+export { projectClocks } from './projected-clocks.ts';
+export type { ProjectedEvent } from './projected-clocks.ts';
+export { messageArrows } from './message-arrows.ts';
+export type { MessageArrow } from './message-arrows.ts';
+export { causalFuture, causalPast, happensBefore } from './causal-cone.ts';
+export type { ClockedEvent } from './causal-cone.ts';
+export { alertSlice, entitySlice, findAlert, parseParamFilter } from './timeline-slices.ts';
+export type { AlertSlice, ParamFilter } from './timeline-slices.ts';
+export { timelineView } from './timeline-view.ts';
+export type { TimelineView, ViewCut } from './timeline-view.ts';
+export { replayStates } from './state-replay.ts';
+export { DEFAULT_MAX_STRING } from './embed-limits.ts';
+export { INPUT_PROBLEMS, alertLabel } from './alert-labels.ts';
+export type { EmbedLimits } from './embed-limits.ts';
+export { SHIVIZ_REGEX, shivizLog } from './shiviz-log.ts';
+export { mermaidSequence, mermaidText } from './mermaid-sequence.ts';
+export { timelineJson } from './timeline-json.ts';
+export { embedJson, timelineHtml } from './timeline-html.ts';
