@@ -1,5 +1,5 @@
-import kafkajs from 'kafkajs';
-import type { Kafka, Message, Producer } from 'kafkajs';
+import { createRequire } from 'node:module';
+import type { Kafka, Message, Partitioners as KafkaPartitioners, Producer } from 'kafkajs';
 import { exportOutcome, type EventExporter, type ExportResult } from './event-exporter.ts';
 import { encodeEvent, type SpecEvent } from './format.ts';
 import { untraced } from './untraced.ts';
@@ -25,7 +25,10 @@ export class KafkaEventExporter implements EventExporter {
       this.#owned = false;
     } else {
       // Idempotent: kafkajs's retries never duplicate an event; murmur2 places keys as Java does.
-      this.#producer = options.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: kafkajs.Partitioners.DefaultPartitioner });
+      // kafkajs is required here, not imported with the module: an OpenTelemetry preload may import
+      // this module before the SDK starts, and a kafkajs loaded then would never be instrumented.
+      const { Partitioners } = createRequire(import.meta.url)('kafkajs') as { Partitioners: typeof KafkaPartitioners };
+      this.#producer = options.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
       this.#owned = true;
     }
   }
