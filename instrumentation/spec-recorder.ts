@@ -2,7 +2,7 @@ import { context, diag, isSpanContextValid, trace } from '@opentelemetry/api';
 import { exportFailed, type EventExporter, type ExportResult } from './event-exporter.ts';
 import { FORMAT_VERSION, type ActionParams, type SpecEvent, type TraceContext } from './format.ts';
 import { incarnationId } from './incarnation.ts';
-import { ProcessClock } from './process-clock.ts';
+import { ProcessClock, type ClockCapture } from './process-clock.ts';
 import type { VectorClock } from './vector-clock.ts';
 
 export interface SpecRecorderOptions {
@@ -144,22 +144,27 @@ export class SpecRecorder {
    * `params` is frozen (shallowly, not copied): it must not change once recorded.
    */
   record(action: string, params?: ActionParams): SpecEvent {
-    const vc = this.#clock.tick();
-    const seq = this.#clock.seq;
+    const captured = this.#clock.tickCaptured();
+    const seq = captured.seq;
     try {
-      if (typeof action !== 'string' || action.length === 0) return this.#reject(vc, seq, action, `action must be a non-empty string, got ${describeAction(action)}`);
+      if (typeof action !== 'string' || action.length === 0) return this.#reject(captured, action, `action must be a non-empty string, got ${describeAction(action)}`);
       if (params !== undefined && (typeof params !== 'object' || params === null || Array.isArray(params))) {
-        return this.#reject(vc, seq, action, `params of ${action} must be an object, got ${params === null ? 'null' : Array.isArray(params) ? 'an array' : typeof params}`);
+        return this.#reject(captured, action, `params of ${action} must be an object, got ${params === null ? 'null' : Array.isArray(params) ? 'an array' : typeof params}`);
       }
       const stamped = activeTrace();
+      // The clock object is built when first read (by the exporter, off the service's path): with
+      // many processes in the clock, building it is most of what an event costs.
+      const clock = this.#clock;
+      let vc: VectorClock | undefined;
+      const frozen = params === undefined ? NO_PARAMS : Object.freeze(params);
       const event: SpecEvent = stamped === undefined
-        ? { sw: FORMAT_VERSION, proc: this.proc, seq, vc, action, params: params === undefined ? NO_PARAMS : Object.freeze(params), service: this.service, time: this.#now() }
-        : { sw: FORMAT_VERSION, proc: this.proc, seq, vc, action, params: params === undefined ? NO_PARAMS : Object.freeze(params), service: this.service, time: this.#now(), trace: stamped };
+        ? { sw: FORMAT_VERSION, proc: this.proc, seq, get vc() { return (vc ??= clock.build(captured)); }, action, params: frozen, service: this.service, time: this.#now() }
+        : { sw: FORMAT_VERSION, proc: this.proc, seq, get vc() { return (vc ??= clock.build(captured)); }, action, params: frozen, service: this.service, time: this.#now(), trace: stamped };
       this.#enqueue(event);
       return event;
     } catch (error) {
       // A throwing clock source, context manager or params proxy: the service's call still returns.
-      return this.#reject(vc, seq, action, `record(${typeof action === 'string' ? action : '…'}) failed: ${error instanceof Error ? error.message : String(error)}`);
+      return this.#reject(captured, action, `record(${typeof action === 'string' ? action : '…'}) failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
@@ -190,7 +195,8 @@ export class SpecRecorder {
     return this.#shutdown;
   }
 
-  #reject(vc: VectorClock, seq: number, action: unknown, why: string): SpecEvent {
+  #reject(captured: ClockCapture, action: unknown, why: string): SpecEvent {
+    const [vc, seq] = [this.#clock.build(captured), captured.seq];
     if (this.#rejected++ === 0) this.#report(new TypeError(`${why}; this call and later bad calls are counted in rejected, and leave a gap at their seq`));
     // Not queued: the event only tells the caller which seq the bad call used up.
     return { sw: FORMAT_VERSION, proc: this.proc, seq, vc, action: typeof action === 'string' ? action : '', params: NO_PARAMS, service: this.service };

@@ -68,12 +68,12 @@ const orderQuarter = wanted.includes('order') ? measure('order', quarter) : unde
 // The service side: `record` with batches encoded as the NDJSON and Kafka exporters do, and the
 // clock header's size, against the number of processes in the clock.
 const PROCESS_COUNTS = [1, 10, 100, 1000];
-const recordCost: Record<string, { nsPerRecordMedian: number; samples: number[] }> = {};
+const recordCost: Record<string, { nsPerRecordMedian: number; samples: number[]; exporterEncodeNsPerEvent: number }> = {};
 if (wanted.includes('record-cost')) {
   for (const processes of PROCESS_COUNTS) {
     process.stderr.write(`bench: record-cost with ${processes} processes\n`);
-    const { nsPerRecordMedian, samples } = await measureRecordCost({ events: 100_000, processes, samples: 2 * runs + 1, exporter: 'json' });
-    recordCost[`${processes} processes`] = { nsPerRecordMedian: Math.round(nsPerRecordMedian), samples: samples.map(Math.round) };
+    const { nsPerRecordMedian, samples, encodeNsPerEventMedian } = await measureRecordCost({ events: 100_000, processes, samples: 2 * runs + 1, exporter: 'json' });
+    recordCost[`${processes} processes`] = { nsPerRecordMedian: Math.round(nsPerRecordMedian), samples: samples.map(Math.round), exporterEncodeNsPerEvent: Math.round(encodeNsPerEventMedian) };
   }
 }
 const clockHeader = wanted.includes('clock-header') ? Object.fromEntries(clockHeaderSizes(PROCESS_COUNTS).map(({ processes, bytes }) => [`${processes} processes`, bytes])) : undefined;
@@ -104,8 +104,7 @@ const report = {
     'order peak RSS < 300 MB': results.order === undefined ? undefined : results.order.peakRssMB < 300,
     'check ≥ 0.33 × decode-only': checkSuite === undefined ? undefined : checkSuite.check.eventsPerSecond / checkSuite['decode-only'].eventsPerSecond >= 0.33,
     'check ≥ 250,000 events/s': checkSuite === undefined ? undefined : checkSuite.check.eventsPerSecond >= 250_000,
-    'record < 2 µs median (1 to 100 processes)': wanted.includes('record-cost') ? PROCESS_COUNTS.filter((n) => n <= 100).every((n) => recordCost[`${n} processes`]!.nsPerRecordMedian < 2000) : undefined,
-    'record < 2 µs median (1,000 processes)': wanted.includes('record-cost') ? recordCost['1000 processes']!.nsPerRecordMedian < 2000 : undefined,
+    'record < 2 µs median (1 to 1,000 processes)': wanted.includes('record-cost') ? PROCESS_COUNTS.every((n) => recordCost[`${n} processes`]!.nsPerRecordMedian < 2000) : undefined,
   },
 };
 process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ProcessClock } from '../../instrumentation/process-clock.ts';
+import { ProcessClock, type ClockCapture } from '../../instrumentation/process-clock.ts';
 import { happenedBefore, mergeClocks } from '../../instrumentation/vector-clock.ts';
 import type { VectorClock } from '../../instrumentation/vector-clock.ts';
 import { propertyRuns } from '../support/property-runs.ts';
@@ -77,6 +77,26 @@ describe('ProcessClock', () => {
   });
 });
 
+describe('ProcessClock captures', () => {
+  it('build, later, the clock of their tick: after more ticks, merges, new keys and a compiled key set', () => {
+    const clock = new ProcessClock('__proto__');
+    clock.merge({ constructor: 1 });
+    const early = clock.tickCaptured();
+    const shared = clock.tickCaptured();
+    clock.merge({ constructor: 2 });
+    const afterMerge = clock.tickCaptured();
+    clock.merge({ c: 9 });
+    for (let i = 0; i < 1000; i++) clock.tick();
+    const compiled = clock.tickCaptured();
+    expect(shared.values).toBe(early.values); // no merge in between: nothing copied
+    expect(JSON.stringify(clock.build(early))).toBe('{"constructor":1,"__proto__":1}');
+    expect(JSON.stringify(clock.build(shared))).toBe('{"constructor":1,"__proto__":2}');
+    expect(JSON.stringify(clock.build(afterMerge))).toBe('{"constructor":2,"__proto__":3}');
+    expect(JSON.stringify(clock.build(compiled))).toBe('{"constructor":2,"__proto__":1004,"c":9}');
+    expect(Object.getPrototypeOf(clock.build(compiled))).toBe(Object.prototype);
+  });
+});
+
 /** One step of a simulated run: an event at a process, a send, or the receive of a message in flight. */
 type Step = { kind: 'event'; at: number } | { kind: 'send'; from: number; to: number } | { kind: 'receive'; pick: number };
 
@@ -106,6 +126,7 @@ function simulate(processes: number, steps: readonly Step[]): Simulated {
   const eventNode: number[] = [];
   const recorded: VectorClock[] = [];
   const inFlight: Array<{ to: number; clock: VectorClock; node: number }> = [];
+  const deferred: Array<{ index: number; clock: ProcessClock; captured: ClockCapture; then: VectorClock }> = [];
   const node = (p: number): number => {
     const n = edges.length;
     edges.push([]);
@@ -116,7 +137,14 @@ function simulate(processes: number, steps: readonly Step[]): Simulated {
   for (const s of steps) {
     if (s.kind === 'event') {
       eventNode.push(node(s.at % processes));
-      recorded.push(clocks[s.at % processes]!.tick());
+      const clock = clocks[s.at % processes]!;
+      // Every other event is captured and built only at the end, after later ticks and merges.
+      if (recorded.length % 2 === 0) recorded.push(clock.tick());
+      else {
+        const captured = clock.tickCaptured();
+        deferred.push({ index: recorded.length, clock, captured, then: clock.snapshot() });
+        recorded.push({});
+      }
     } else if (s.kind === 'send') {
       const from = s.from % processes;
       inFlight.push({ to: s.to % processes, clock: clocks[from]!.snapshot(), node: node(from) });
@@ -129,6 +157,10 @@ function simulate(processes: number, steps: readonly Step[]): Simulated {
       const n = node(message!.to);
       edges[message!.node]!.push(n);
     }
+  }
+  for (const { index, clock, captured, then } of deferred) {
+    recorded[index] = clock.build(captured);
+    expect(JSON.stringify(recorded[index]), 'a capture builds the clock of its tick').toBe(JSON.stringify(then));
   }
   // Transitive closure by a search from each event node.
   const reach = eventNode.map((from) => {
