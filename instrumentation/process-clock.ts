@@ -70,6 +70,11 @@ export class ProcessClock {
 
   constructor(readonly proc: string) {}
 
+  /** How many processes the clock has an entry for. */
+  get size(): number {
+    return this.#keys.length;
+  }
+
   /** The incarnation's own event counter: the `seq` of its latest event. */
   get seq(): number {
     return this.#own < 0 ? 0 : this.#values[this.#own]!;

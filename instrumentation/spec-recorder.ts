@@ -60,6 +60,9 @@ function describeAction(action: unknown): string {
   return typeof action === 'string' ? (action.length === 0 ? 'an empty string' : 'a string') : action === null ? 'null' : typeof action;
 }
 
+/** Past this many entries a clock is captured and built later (measured: `npm run bench`, record-cost). */
+const EAGER_CLOCK_ENTRIES = 256;
+
 /** The trace ids of the active span, when there is a valid one. */
 function activeTrace(): TraceContext | undefined {
   const span = trace.getSpan(context.active());
@@ -144,28 +147,37 @@ export class SpecRecorder {
    * `params` is frozen (shallowly, not copied): it must not change once recorded.
    */
   record(action: string, params?: ActionParams): SpecEvent {
-    const captured = this.#clock.tickCaptured();
-    const seq = captured.seq;
+    // A large clock is captured, and its object built when first read (by the exporter, off the
+    // service's path); a small one is built now, which costs less than deferring it.
+    const captured = this.#clock.size > EAGER_CLOCK_ENTRIES ? this.#clock.tickCaptured() : undefined;
+    const vc = captured === undefined ? this.#clock.tick() : undefined;
+    const seq = this.#clock.seq;
     try {
-      if (typeof action !== 'string' || action.length === 0) return this.#reject(captured, action, `action must be a non-empty string, got ${describeAction(action)}`);
+      if (typeof action !== 'string' || action.length === 0) return this.#reject(vc ?? this.#clock.build(captured!), seq, action, `action must be a non-empty string, got ${describeAction(action)}`);
       if (params !== undefined && (typeof params !== 'object' || params === null || Array.isArray(params))) {
-        return this.#reject(captured, action, `params of ${action} must be an object, got ${params === null ? 'null' : Array.isArray(params) ? 'an array' : typeof params}`);
+        return this.#reject(vc ?? this.#clock.build(captured!), seq, action, `params of ${action} must be an object, got ${params === null ? 'null' : Array.isArray(params) ? 'an array' : typeof params}`);
       }
-      const stamped = activeTrace();
-      // The clock object is built when first read (by the exporter, off the service's path): with
-      // many processes in the clock, building it is most of what an event costs.
-      const clock = this.#clock;
-      let vc: VectorClock | undefined;
       const frozen = params === undefined ? NO_PARAMS : Object.freeze(params);
-      const event: SpecEvent = stamped === undefined
-        ? { sw: FORMAT_VERSION, proc: this.proc, seq, get vc() { return (vc ??= clock.build(captured)); }, action, params: frozen, service: this.service, time: this.#now() }
-        : { sw: FORMAT_VERSION, proc: this.proc, seq, get vc() { return (vc ??= clock.build(captured)); }, action, params: frozen, service: this.service, time: this.#now(), trace: stamped };
+      const stamped = activeTrace();
+      const event: SpecEvent = vc === undefined
+        ? this.#deferredEvent(captured!, action, frozen, stamped)
+        : stamped === undefined
+          ? { sw: FORMAT_VERSION, proc: this.proc, seq, vc, action, params: frozen, service: this.service, time: this.#now() }
+          : { sw: FORMAT_VERSION, proc: this.proc, seq, vc, action, params: frozen, service: this.service, time: this.#now(), trace: stamped };
       this.#enqueue(event);
       return event;
     } catch (error) {
       // A throwing clock source, context manager or params proxy: the service's call still returns.
-      return this.#reject(captured, action, `record(${typeof action === 'string' ? action : '…'}) failed: ${error instanceof Error ? error.message : String(error)}`);
+      return this.#reject(vc ?? this.#clock.build(captured!), seq, action, `record(${typeof action === 'string' ? action : '…'}) failed: ${error instanceof Error ? error.message : String(error)}`);
     }
+  }
+
+  /** An event whose `vc` is built from the capture when first read, then kept. */
+  #deferredEvent(captured: ClockCapture, action: string, params: ActionParams, stamped: TraceContext | undefined): SpecEvent {
+    const clock = this.#clock;
+    let vc: VectorClock | undefined;
+    const event = { sw: FORMAT_VERSION, proc: this.proc, seq: captured.seq, get vc() { return (vc ??= clock.build(captured)); }, action, params, service: this.service, time: this.#now() };
+    return stamped === undefined ? event : Object.assign(event, { trace: stamped });
   }
 
   /** The clock a message sent now carries (no tick: a send is not an event of the format). */
@@ -195,8 +207,7 @@ export class SpecRecorder {
     return this.#shutdown;
   }
 
-  #reject(captured: ClockCapture, action: unknown, why: string): SpecEvent {
-    const [vc, seq] = [this.#clock.build(captured), captured.seq];
+  #reject(vc: VectorClock, seq: number, action: unknown, why: string): SpecEvent {
     if (this.#rejected++ === 0) this.#report(new TypeError(`${why}; this call and later bad calls are counted in rejected, and leave a gap at their seq`));
     // Not queued: the event only tells the caller which seq the bad call used up.
     return { sw: FORMAT_VERSION, proc: this.proc, seq, vc, action: typeof action === 'string' ? action : '', params: NO_PARAMS, service: this.service };

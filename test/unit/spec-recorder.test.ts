@@ -103,6 +103,26 @@ describe('SpecRecorder events', () => {
     expect(r.exported).toBe(3);
   });
 
+  it('gives a large clock as it was at the record, though the object is built later', async () => {
+    const exporter = new MemoryEventExporter();
+    const r = recorder(exporter, { proc: 'worker@0001', now: () => 7 });
+    const peers = (count: number): Record<string, number> => Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`peer-${i}@1`, count]));
+    r.receive(peers(1));
+    const first = r.record('A', { id: 1 });
+    const second = r.record('B');
+    r.receive({ ...peers(2), 'late@1': 5 });
+    const third = r.record('C');
+    await r.shutdown();
+    expect(exporter.events.map((e) => [e.seq, Object.keys(e.vc).length, e.vc['peer-0@1'], e.vc['late@1'], e.vc['worker@0001']])).toEqual([
+      [1, 301, 1, undefined, 1],
+      [2, 301, 1, undefined, 2],
+      [3, 302, 2, 5, 3],
+    ]);
+    expect(JSON.parse(JSON.stringify(first)).vc).toEqual({ ...peers(1), 'worker@0001': 1 });
+    expect({ ...second }.vc).toEqual({ ...peers(1), 'worker@0001': 2 });
+    expect(decodeEvent(JSON.stringify(third), { source: 'test', line: 1 }).type).toBe('event');
+  });
+
   it('defaults proc to a fresh incarnation of the service', () => {
     const a = new SpecRecorder({ service: 'api', exporter: new MemoryEventExporter() });
     const b = new SpecRecorder({ service: 'api', exporter: new MemoryEventExporter() });
