@@ -252,6 +252,8 @@ export class OrderExploration<S, L> {
    * `placingLast`: the last event is the one being placed. Events that do not interact with it,
    * directly or through others, keep their current relative order (it was feasible, and their
    * keys are disjoint from the rest): k such events add k cuts instead of doubling them each.
+   * Interacting is sharing a key or being causally related: an event after one that must move
+   * (in its process, or by a message) may have to move too, and drags its own keys along.
    */
   private latticeSearch(base: Snapshot<S, L>, events: readonly SpecEvent[], placingLast: boolean): Array<{ now: Snapshot<S, L>; path: Array<Applied<S, L>> }> | undefined {
     const preds = events.map((event) => events.reduce((mask, other, j) => (other !== event && inPast(other, event) ? mask | (1n << BigInt(j)) : mask), 0n));
@@ -263,7 +265,7 @@ export class OrderExploration<S, L> {
         for (let i = 0; i < events.length; i++) {
           if (related.has(i)) continue;
           for (const j of related) {
-            if (!sharesKey(keys[i]!, keys[j]!)) continue;
+            if (!sharesKey(keys[i]!, keys[j]!) && !inPast(events[i]!, events[j]!) && !inPast(events[j]!, events[i]!)) continue;
             related.add(i);
             grown = true;
             break;
