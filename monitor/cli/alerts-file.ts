@@ -10,6 +10,8 @@ const isEvent = (value: unknown): boolean =>
 /** What is wrong with a JSON object that says it is an alert, or undefined. */
 function alertProblem(value: Record<string, unknown>): string | undefined {
   for (const field of ['id', 'kind', 'verdict', 'name', 'reason']) if (typeof value[field] !== 'string') return `"${field}" must be a string`;
+  for (const field of ['guard', 'semantics']) if (value[field] !== undefined && typeof value[field] !== 'string') return `"${field}" must be a string`;
+  if (value.verdict !== 'violated' && value.verdict !== 'inconclusive') return '"verdict" must be "violated" or "inconclusive"';
   if (value.event !== undefined && !isEvent(value.event)) return '"event" must have proc, seq, action and params';
   if (value.history !== undefined && !(Array.isArray(value.history) && value.history.every(isEvent))) return '"history" must be a list of events';
   if (value.binding !== undefined && !isObject(value.binding)) return '"binding" must be an object';

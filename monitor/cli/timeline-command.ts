@@ -13,6 +13,7 @@ import { CONNECTION_HELP, connectionFlags } from './kafka-flags.ts';
 import { readAlertsFile } from './alerts-file.ts';
 import { loadSpec } from './load-spec.ts';
 import { collectTimeline } from './timeline-input.ts';
+import { BufferedLines } from './text-sink.ts';
 import { openTimelineSource } from './timeline-sources.ts';
 
 const FORMATS = ['html', 'shiviz', 'mermaid', 'json'] as const;
@@ -151,7 +152,10 @@ function unknownAlert(id: string, timeline: Timeline): SpecwatchError {
 
 async function write(text: string, path: string | undefined, env: CliEnvironment): Promise<void> {
   if (path === undefined) {
-    await new Promise<void>((resolve) => env.stdout.write(text, () => resolve()));
+    // As the other commands write: a reader that left (EPIPE) is fine, any other failure exits 2.
+    const sink = new BufferedLines(env.stdout);
+    sink.line(text.endsWith('\n') ? text.slice(0, -1) : text);
+    await sink.end();
     return;
   }
   try {

@@ -63,15 +63,15 @@ export function pageData(view: TimelineView, limits: EmbedLimits, title: string)
     return slice.ok ? slice.indices.flatMap((i) => byIndex.get(i) ?? []) : [];
   };
   const alert = (a: Alert) => ({
-    id: a.id, kind: a.kind, verdict: a.verdict, name: cutter.text(a.name), at: at(a.event ?? timeline.anchors?.get(a.id)), reason: cutter.text(a.reason, 10),
+    id: cutter.text(a.id), kind: cutter.text(a.kind), verdict: a.verdict, name: cutter.text(a.name), at: at(a.event ?? timeline.anchors?.get(a.id)), reason: cutter.text(a.reason, 10),
     ...(a.event === undefined ? {} : { event: `${cutter.text(a.event.proc)}#${a.event.seq}` }),
     ...(a.guard === undefined ? {} : { guard: cutter.text(a.guard, 2) }), ...(a.binding === undefined ? {} : { binding: cutter.value(a.binding) }),
-    ...(a.state === undefined ? {} : { state: cutter.value(a.state) }), ...(a.semantics === undefined ? {} : { semantics: a.semantics }),
+    ...(a.state === undefined ? {} : { state: cutter.value(a.state) }), ...(a.semantics === undefined ? {} : { semantics: cutter.text(a.semantics) }),
     history: a.event === undefined ? (a.binding === undefined ? [] : entityPositions(a)) : (a.history ?? []).map(at).filter((i) => i >= 0),
   });
   const alerts = view.alerts.map(alert);
   return {
-    v: 1, title: cutter.text(title), sources: timeline.sources.map((s) => cutter.text(s)), spec: timeline.spec ?? null, cut: view.cut ?? null,
+    v: 1, title: cutter.text(title), sources: timeline.sources.map((s) => cutter.text(s)), spec: timeline.spec ?? null, cut: view.cut === undefined ? null : cutter.text(view.cut, 4),
     procs: procs.list.map((p) => cutter.text(p)), services: procs.list.map((_, i) => services.get(i) ?? null), actions: actions.list.map((a) => cutter.text(a)), t0: times.length === 0 ? null : t0, ev, states: states ?? null, alerts,
     focus: view.focus === undefined ? -1 : view.alerts.indexOf(view.focus),
     limits: { maxString: limits.maxString, cuts: cutter.cuts },
