@@ -1,6 +1,6 @@
 // What `specwatch check --spec examples/uploader/spec.ts <files>` says, computed in this process
-// by the same pipeline the command runs. The demo judges six runs: a process each would cost
-// seconds of its two-minute budget.
+// by the stages the command runs, with their default options (the launcher and the tests run the
+// command itself). The demo judges six runs: a process each would cost seconds of its budget.
 import { lastValueFrom, toArray } from 'rxjs';
 import { readTraceFiles } from '../../../../adapters/index.ts';
 import { causalOrder, checkConformance, type Alert, type CheckSummary } from '../../../../monitor/index.ts';

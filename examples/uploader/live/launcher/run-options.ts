@@ -23,7 +23,8 @@ Options:
   --scenario <name>      what the users do: a bug's name (its race, timed to happen every time),
                          all (the three in a row) or load (ordinary use only); default: the
                          bug's scenario, or all
-  --seconds <n>          how long the users keep going after the scenario (default ${DEFAULT_SETTINGS.seconds})
+  --seconds <n>          how long the users keep going, from their start: the scenario, then
+                         ordinary use until then (default ${DEFAULT_SETTINGS.seconds})
   --workers <n>          worker processes (default ${DEFAULT_SETTINGS.workers})
   --users <n>            users of ordinary load (default 2, or 4 with --scenario load)
   --out <dir>            embedded: where the event files go (default: a new temporary directory)

@@ -12,7 +12,7 @@ export interface RunSettings {
   /** The bug switched on; none means the fixed services. */
   readonly bug?: BugName;
   readonly scenario: LiveScenario;
-  /** How long the users keep going (the scenario's moment runs first, however long it takes). */
+  /** How long the users keep going, counted from their start (the scenario's moment first, then ordinary use). */
   readonly seconds: number;
   readonly workers: number;
   /** Users of ordinary load (default: 2 in scenario runs, 4 in a load run). */

@@ -38,7 +38,14 @@ export class ServiceProcess {
       // stdin stays open: its end tells the service to stop, also when this process dies.
       stdio: ['pipe', 'pipe', 'pipe'],
     });
-    this.exited = new Promise((resolve) => this.child.on('close', (code, signal) => resolve({ code, signal })));
+    this.exited = new Promise((resolve) => {
+      this.child.on('close', (code, signal) => resolve({ code, signal }));
+      // A child that could not be spawned (EAGAIN, ENOMEM) fails the run instead of the launcher.
+      this.child.on('error', (error) => {
+        log(`[${launch.name}] could not run: ${error.message}`);
+        resolve({ code: null, signal: null });
+      });
+    });
     onLines(this.child.stdout!, (line) => {
       if (!line.startsWith('{')) return log(`[${launch.name}] ${line}`);
       try {

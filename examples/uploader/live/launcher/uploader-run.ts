@@ -53,7 +53,14 @@ export async function runUploader(given: RunSettings, control: RunControl): Prom
   let drained = false;
   let tally = { requests: 0, failures: 0 };
   try {
-    if (settings.transport === 'kafka') watch = await step(kafkaQueueWatch(settings, log));
+    if (settings.transport === 'kafka') {
+      const opening = kafkaQueueWatch(settings, log);
+      // Interrupted while connecting: the connection made after all must still be closed.
+      watch = await step(opening).catch((error: unknown) => {
+        void opening.then((late) => late.close(), () => undefined);
+        throw error;
+      });
+    }
     const store = group.start({ name: 'store', script: 'store/store-server.ts', args: [] });
     const storeUrl = ((await step(store.awaitLine('ready'))) as { url: string }).url;
     log(`store ready at ${storeUrl}`);
