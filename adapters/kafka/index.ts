@@ -8,6 +8,7 @@ export { openKafkaAlertSink } from './kafka-alert-sink.ts';
 export { openKafkaEventSource, DEFAULT_GROUP_ID } from './kafka-event-source.ts';
 export { openKafkaPublisher } from './kafka-publisher.ts';
 export { describeConnection, kafkaClient } from './kafka-client.ts';
+export { ensureTopic } from './ensure-topic.ts';
 export { OffsetLedger } from './offset-ledger.ts';
 
 export const kafkaEventStreams: EventStreams = {

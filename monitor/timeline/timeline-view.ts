@@ -41,13 +41,14 @@ export function timelineView(timeline: Timeline, cut: ViewCut = {}): TimelineVie
     subset = subset.filter((i) => kept.has(i));
     words.push(describeFilter(cut.filter));
   }
-  const inView = new Set(subset.map((i) => `${events[i]!.proc}#${events[i]!.seq}`));
   // An alert judged at the end of the trace belongs to a filtered view when it is about the same entity.
   const sameEntity = (a: Alert): boolean => a.event === undefined && cut.filter !== undefined && a.binding !== undefined &&
     Object.hasOwn(a.binding, cut.filter.key) && JSON.stringify(a.binding[cut.filter.key]) === JSON.stringify(cut.filter.value);
-  const alerts = cut.around === undefined && cut.filter === undefined
-    ? timeline.alerts
-    : timeline.alerts.filter((a) => a === cut.around || (a.event !== undefined && inView.has(`${a.event.proc}#${a.event.seq}`)) || (cut.around === undefined && sameEntity(a)));
+  const inCut = (): ((a: Alert) => boolean) => {
+    const inView = new Set(subset.map((i) => `${events[i]!.proc}#${events[i]!.seq}`));
+    return (a) => a === cut.around || (a.event !== undefined && inView.has(`${a.event.proc}#${a.event.seq}`)) || (cut.around === undefined && sameEntity(a));
+  };
+  const alerts = cut.around === undefined && cut.filter === undefined ? timeline.alerts : timeline.alerts.filter(inCut());
   const projected = projectClocks(events, subset);
   return {
     timeline, subset, projected, arrows: messageArrows(projected), alerts,

@@ -34,7 +34,7 @@ export interface TimelineWindow {
     visibleEvents(): string[];
     highlighted(): Highlighted;
     locate(id: string): { x: number; y: number } | null;
-    frames(): { count: number; firstDrawAt: number; lastDrawMs: number };
+    frames(): { count: number; firstDrawAt: number; lastDrawMs: number; drawnRows: number; rows: number };
   };
   /** What the XSS payloads would set, if they ever ran. */
   readonly __pwned?: unknown;

@@ -16,7 +16,7 @@ export const MARK_COLOR = [null, COLORS.past, COLORS.future, COLORS.self, COLORS
 
 export class Diagram {
   constructor(model, canvas, scroller, spacer) {
-    Object.assign(this, { model, canvas, scroller, spacer, marks: null, endAlerts: [], view: null, frames: 0, firstDrawAt: 0, drawMs: 0, pending: false });
+    Object.assign(this, { model, canvas, scroller, spacer, marks: null, endAlerts: [], view: null, frames: 0, firstDrawAt: 0, drawMs: 0, drawnRows: 0, pending: false });
     this.context = canvas.getContext('2d');
     scroller.addEventListener('scroll', () => this.request());
   }
@@ -92,6 +92,7 @@ export class Diagram {
       const top = scroller.scrollTop;
       const first = Math.max(0, this.rowAt(top) - 1);
       const last = Math.min(this.view.rows - 1, this.rowAt(top + height) + 1);
+      this.drawnRows = last - first + 1;
       g.save();
       g.translate(-left, -top);
       this.drawLanes(g, left, width, top, height);

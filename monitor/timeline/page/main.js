@@ -132,5 +132,5 @@ window.specwatchTimeline = Object.freeze({
   visibleEvents: () => Array.from(view.visible, model.id),
   highlighted: () => ({ selected: selected < 0 ? null : model.id(selected), alert: chosenAlert < 0 ? null : model.data.alerts[chosenAlert].id, past: ids(1), future: ids(2), focus: ids(4) }),
   locate: (id) => (positionOf(id) === undefined ? null : diagram.locate(positionOf(id))),
-  frames: () => ({ count: diagram.frames, firstDrawAt: diagram.firstDrawAt, lastDrawMs: diagram.drawMs }),
+  frames: () => ({ count: diagram.frames, firstDrawAt: diagram.firstDrawAt, lastDrawMs: diagram.drawMs, drawnRows: diagram.drawnRows, rows: diagram.view === null ? 0 : diagram.view.rows }),
 });

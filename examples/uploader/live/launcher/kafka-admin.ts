@@ -1,6 +1,7 @@
 // What the launcher asks of Kafka: topics to exist, the workers' group to have settled, and how
 // many queue messages the group has not yet committed (the drain).
 import type { Admin } from 'kafkajs';
+import { ensureTopic } from '../../../../adapters/kafka/index.ts';
 import { kafkaConnection } from '../services/kafka-connection.ts';
 import { sleep } from '../services/service-lifecycle.ts';
 
@@ -24,11 +25,7 @@ export class KafkaAdmin {
 
   /** Creates the topics that do not exist; an existing topic keeps its partitions. */
   async ensureTopics(topics: ReadonlyArray<{ topic: string; partitions: number }>, log: (line: string) => void): Promise<void> {
-    const existing = new Set(await this.#admin.listTopics());
-    const missing = topics.filter((t) => !existing.has(t.topic));
-    if (missing.length === 0) return;
-    await this.#admin.createTopics({ topics: missing.map((t) => ({ topic: t.topic, numPartitions: t.partitions })), waitForLeaders: true });
-    for (const t of missing) log(`created topic ${t.topic} (${t.partitions} partitions)`);
+    for (const { topic, partitions } of topics) await ensureTopic(this.#admin, topic, partitions, log);
   }
 
   /**
