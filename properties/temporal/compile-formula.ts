@@ -1,4 +1,5 @@
 import type { EventField, Formula, Term } from './formula.ts';
+import { boundedResponse, type BoundedResponse } from './bounded-response.ts';
 import { F, T, binary, bounded, junction, lit, unary, type Obligation } from './obligation.ts';
 
 /** What a step offers the formula: the spec's predicates on the state met, and the event. */
@@ -26,6 +27,8 @@ export interface CompiledFormula {
   readonly literals: readonly Literal[];
   /** Past subformulas in evaluation order (children first); literals of kind 'past' point here. */
   readonly past: readonly PastNode[];
+  /** Set when the formula is a bounded response, G (P -> F[<=d] Q): its steps skip progression. */
+  readonly response?: BoundedResponse;
 }
 
 /** A term's value: a literal's, or the value bound to the variable. */
@@ -89,5 +92,6 @@ export function compileFormula(formula: Formula): CompiledFormula {
     }
   };
   const obligation = nnf(formula, true);
-  return { obligation, literals, past };
+  const response = boundedResponse(obligation, past.length);
+  return response === undefined ? { obligation, literals, past } : { obligation, literals, past, response };
 }

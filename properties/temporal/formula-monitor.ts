@@ -1,4 +1,5 @@
 import { hash } from 'immutable';
+import { stepResponse } from './bounded-response.ts';
 import { compileFormula, resolveTerm, type CompiledFormula, type Literal, type Valuation } from './compile-formula.ts';
 import type { Formula } from './formula.ts';
 import { acceptsEnd, assumeMore, nextDeadline, passTime, progress, progressWithin, withinWindow, type Obligation, type TimeWindow } from './obligation.ts';
@@ -99,6 +100,12 @@ export function stepMonitor(compiled: CompiledFormula, state: MonitorState, valu
     values.push(v);
     if (v) small |= 1 << (i & 31);
   }
+  if (compiled.response !== undefined && state.verdict === 'inconclusive') {
+    const obligation = stepResponse(compiled.response, state.obligation, values, time);
+    if (obligation === state.obligation) return state;
+    if (obligation === compiled.obligation || obligation?.key === compiled.obligation.key) return initialState(compiled);
+    if (obligation !== undefined) return new MonitorState(obligation, undefined, obligation.k === 'false' ? 'violated' : 'inconclusive');
+  }
   // The literals' own values (past ones are derived from them and the state) name the step.
   const bits = literals.length <= 31 ? small : values.map((v) => (v ? '1' : '0')).join('');
   const remembered = state.rememberedNext(bits, time);
@@ -173,6 +180,11 @@ export class FormulaMonitor {
 
   get verdict(): Verdict {
     return this.current.verdict;
+  }
+
+  /** What the rest of the trace must satisfy, as the key of its obligation. */
+  get obligationKey(): string {
+    return this.current.obligation.key;
   }
 
   step(valuation: Valuation, time: number): Verdict {
