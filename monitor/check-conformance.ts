@@ -1,9 +1,8 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import type { SpecEvent } from '../instrumentation/index.ts';
-import { brokenEndConditions, finishProperty, type Spec, type StateInvariant } from '../properties/index.ts';
+import { brokenEndConditions, type Spec, type StateInvariant } from '../properties/index.ts';
 import { alertEvent, alertId, diagnosticAlert, type Alert, type AlertEvent } from './alerts.ts';
 import { describeDiagnostic } from './describe-diagnostic.ts';
-import { Map as ImmutableMap } from 'immutable';
 import { OrderExploration, inPast, parseTemporalKey, temporalKey, type Configuration, type Rejection, type SnapshotSpacing } from './order-exploration.ts';
 import type { OrderedItem, Watermark } from './trace-items.ts';
 import { plainValue, stateForEvent, wholeState } from './trim-state.ts';
@@ -256,10 +255,11 @@ export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOpt
         reportInvariants(true);
         const configurations = exploration.configurations;
         const verdicts = configurations.map((c) => new Set(brokenEndConditions(spec, c.now.state)));
+        const atEnd = configurations.map((c) => exploration.violatedAtEnd(c.now));
         for (const plan of spec.temporal) {
           // Violated on a path: online (already in `broken`) or by the finite trace now.
-          const perConfiguration = configurations.map((c) => new Set([
-            ...finishProperty(plan, c.now.temporal.get(plan.name) ?? ImmutableMap()).map((v) => JSON.stringify(v)),
+          const perConfiguration = configurations.map((c, i) => new Set([
+            ...atEnd[i]!.flatMap((v) => (v.name === plan.name ? [JSON.stringify(v.value)] : [])),
             ...[...c.now.broken.keys()].flatMap((key) => { const t = parseTemporalKey(key); return t?.name === plan.name ? [JSON.stringify(t.value)] : []; }),
           ]));
           for (const value of [...perConfiguration[0]!].sort()) {

@@ -1,8 +1,8 @@
 import { Map as ImmutableMap } from 'immutable';
 import type { SpecEvent } from '../instrumentation/index.ts';
-import { attemptAction, brokenInvariants, joinInstances, propertyAtTime, stepProperty, type Instances, type Predicate, type PredicateView, type Spec, type Valuation } from '../properties/index.ts';
+import { attemptAction, brokenInvariants, finishGroup, groupAtTime, groupProperties, joinInstances, stepGroup, type Instances, type Predicate, type PredicateView, type PropertyGroup, type Spec, type Valuation } from '../properties/index.ts';
 import { EVERY_KEY, RecentByKey } from './recent-by-key.ts';
-import { sameState, stateHash } from './state-equality.ts';
+import { differingKeys, sameState, stateHash } from './state-equality.ts';
 
 
 /** The state of one explanation after some events: spec state, process locals, invariants broken so far. */
@@ -11,8 +11,8 @@ export interface Snapshot<S, L> {
   readonly locals: ImmutableMap<string, L>;
   /** Invariant name (or temporal property instance, see temporalKey) → the first event that broke it on this path. */
   readonly broken: ImmutableMap<string, SpecEvent>;
-  /** Temporal property name → its live instances on this path. */
-  readonly temporal: ImmutableMap<string, Instances>;
+  /** The live temporal property instances on this path, per property group (OrderExploration.groups). */
+  readonly temporal: readonly Instances[];
   /** The latest event time on this path: the clock of time-bounded properties in recorded traces. */
   readonly time: number;
 }
@@ -65,7 +65,6 @@ const SHARED = [EVERY_KEY];
 const keyOf = (value: unknown): string => (typeof value === 'string' ? `s:${value}` : `j:${JSON.stringify(value)}`);
 
 const ACCEPTED = { accepted: true } as const;
-const NO_INSTANCES: Instances = ImmutableMap();
 
 // Explanations merge when they agree on everything that decides what comes next: the spec
 // state, the locals, and where the temporal properties stand.
@@ -140,6 +139,8 @@ export class OrderExploration<S, L> {
   /** Recently accepted events by footprint key: where to look for rivals of a new event. */
   private readonly recent: RecentByKey;
   private recorded = 0;
+  /** The spec's temporal properties, grouped by their variable: one lookup per group and event. */
+  private readonly groups: readonly PropertyGroup[];
 
   constructor(
     private readonly spec: Spec<S, L>,
@@ -150,7 +151,8 @@ export class OrderExploration<S, L> {
     private readonly spacing: SnapshotSpacing = DEFAULT_SNAPSHOT_SPACING,
   ) {
     this.recent = new RecentByKey(window);
-    const snapshot: Snapshot<S, L> = { state: spec.init(), locals: ImmutableMap(), broken: ImmutableMap(), temporal: ImmutableMap(), time: -Infinity };
+    this.groups = groupProperties(spec.temporal);
+    const snapshot: Snapshot<S, L> = { state: spec.init(), locals: ImmutableMap(), broken: ImmutableMap(), temporal: this.groups.map(() => ImmutableMap()), time: -Infinity };
     this.configurations = [{ now: snapshot, history: [], trimmed: false }];
   }
 
@@ -360,27 +362,31 @@ export class OrderExploration<S, L> {
     let temporal = before.temporal;
     const time = Math.max(before.time, typeof event.time === 'number' ? event.time : before.time);
     const valuation = new StepValuation(this.spec.predicates ?? {}, { state, locals }, event);
-    for (const plan of this.spec.temporal) {
-      const instances = temporal.get(plan.name) ?? NO_INSTANCES;
-      const { instances: after, decided } = stepProperty(plan, instances, event.params, valuation, time);
-      if (after !== instances) temporal = temporal.set(plan.name, after);
-      const key = decided?.verdict === 'violated' ? temporalKey(plan.name, decided.value) : undefined;
-      if (key !== undefined && !broken.has(key)) broken = broken.set(key, event);
+    for (let g = 0; g < this.groups.length; g++) {
+      const instances = temporal[g]!;
+      const { instances: after, decided } = stepGroup(this.groups[g]!, instances, event.params, valuation, time);
+      if (after !== instances) temporal = temporal === before.temporal ? [...temporal] : temporal;
+      if (after !== instances) (temporal as Instances[])[g] = after;
+      for (const d of decided) {
+        const key = d.verdict === 'violated' ? temporalKey(d.plan.name, d.value) : undefined;
+        if (key !== undefined && !broken.has(key)) broken = broken.set(key, event);
+      }
     }
     return { broken, temporal, time };
   }
 
   /** The temporal properties of two explanations in the same spec state, joined; undefined if they cannot be. */
   private joinTemporal(a: Snapshot<S, L>, b: Snapshot<S, L>): Snapshot<S, L>['temporal'] | undefined {
-    if (a.temporal === b.temporal || sameState(a.temporal, b.temporal)) return a.temporal;
+    if (a.temporal === b.temporal) return a.temporal;
     let joined = a.temporal;
-    for (const plan of this.spec.temporal) {
-      const x = a.temporal.get(plan.name) ?? NO_INSTANCES;
-      const y = b.temporal.get(plan.name) ?? NO_INSTANCES;
+    for (let g = 0; g < this.groups.length; g++) {
+      const x = a.temporal[g]!;
+      const y = b.temporal[g]!;
       if (x === y || sameState(x, y)) continue;
-      const instances = joinInstances(plan, x, y, (v) => a.broken.has(temporalKey(plan.name, v)), (v) => b.broken.has(temporalKey(plan.name, v)));
+      const instances = joinInstances(this.groups[g]!, x, y, (plan, v) => a.broken.has(temporalKey(plan.name, v)), (plan, v) => b.broken.has(temporalKey(plan.name, v)), differingKeys(x, y));
       if (instances === undefined) return undefined;
-      joined = joined.set(plan.name, instances);
+      if (joined === a.temporal) joined = [...joined];
+      (joined as Instances[])[g] = instances;
     }
     return joined;
   }
@@ -393,15 +399,22 @@ export class OrderExploration<S, L> {
     for (const configuration of this.configurations) {
       const now = configuration.now;
       let { broken, temporal } = now;
-      for (const plan of this.spec.temporal) {
-        const instances = temporal.get(plan.name);
-        if (instances === undefined) continue;
-        const { instances: after, decided } = propertyAtTime(plan, instances, Math.max(now.time, at));
-        if (after !== instances) temporal = temporal.set(plan.name, after);
-        for (const d of decided) if (d.verdict === 'violated' && !broken.has(temporalKey(plan.name, d.value))) broken = broken.set(temporalKey(plan.name, d.value), event);
+      for (let g = 0; g < this.groups.length; g++) {
+        const instances = temporal[g]!;
+        const { instances: after, decided } = groupAtTime(this.groups[g]!, instances, Math.max(now.time, at));
+        if (after !== instances) {
+          if (temporal === now.temporal) temporal = [...temporal];
+          (temporal as Instances[])[g] = after;
+        }
+        for (const d of decided) if (d.verdict === 'violated' && !broken.has(temporalKey(d.plan.name, d.value))) broken = broken.set(temporalKey(d.plan.name, d.value), event);
       }
       if (temporal !== now.temporal) configuration.now = { ...now, broken, temporal };
     }
+  }
+
+  /** The temporal property instances the finite trace violates on this path (LTLf, at the end of a bounded run). */
+  violatedAtEnd(snapshot: Snapshot<S, L>): Array<{ name: string; value: unknown }> {
+    return this.groups.flatMap((group, g) => finishGroup(group, snapshot.temporal[g]!).map(({ plan, value }) => ({ name: plan.name, value })));
   }
 
   /** The configuration with `event` appended; `copy` when the configuration also goes on unchanged. */

@@ -10,9 +10,20 @@ interface TrieNode {
   readonly entries?: ReadonlyArray<readonly [unknown, unknown]>;
   readonly entry?: readonly [unknown, unknown];
   readonly nodes?: ReadonlyArray<TrieNode | undefined>;
+  /** Which hash slots a compressed `nodes` holds: children pair up only when the bitmaps agree. */
+  readonly bitmap?: number;
 }
 
-const memo = new WeakMap<object, number>();
+// The hash is kept on the object itself: a WeakMap of millions of trie nodes made the collector
+// trace every entry (ephemerons) on each cycle.
+const HASH = Symbol('stateHash');
+type Hashed = { [HASH]?: number };
+const memo = {
+  get: (o: object): number | undefined => (o as Hashed)[HASH],
+  set: (o: object, h: number): void => {
+    if (Object.isExtensible(o)) (o as Hashed)[HASH] = h;
+  },
+};
 
 const mix = (a: number, b: number): number => (a ^ (b + 0x9e3779b9 + (a << 6) + (a >> 2))) | 0;
 
@@ -91,3 +102,33 @@ function sameNode(a: TrieNode, b: TrieNode): boolean {
 }
 
 const sameEntry = (a: readonly [unknown, unknown], b: readonly [unknown, unknown]): boolean => is(a[0], b[0]) && sameState(a[1], b[1]);
+
+/**
+ * The keys whose entries may differ between two maps (a superset): the keys under trie nodes
+ * that are not shared. Two explanations from one snapshot differ in a few entries of a large
+ * map, so this costs the size of the difference.
+ */
+export function differingKeys(a: ImmutableMap<unknown, unknown>, b: ImmutableMap<unknown, unknown>): Set<unknown> {
+  const keys = new Set<unknown>();
+  const [ra, rb] = [rootOf(a), rootOf(b)];
+  if (isPlainMap(a) && isPlainMap(b)) differing(ra, rb, keys);
+  else for (const key of [...a.keys(), ...b.keys()]) keys.add(key);
+  return keys;
+}
+
+function differing(a: TrieNode | undefined, b: TrieNode | undefined, keys: Set<unknown>): void {
+  if (a === b) return;
+  if (a !== undefined && b !== undefined && a.constructor === b.constructor && a.nodes !== undefined && b.nodes !== undefined && a.bitmap === b.bitmap && a.nodes.length === b.nodes.length) {
+    for (let i = 0; i < a.nodes.length; i++) differing(a.nodes[i], b.nodes[i], keys);
+    return;
+  }
+  allKeys(a, keys);
+  allKeys(b, keys);
+}
+
+function allKeys(node: TrieNode | undefined, keys: Set<unknown>): void {
+  if (node === undefined) return;
+  if (node.entry !== undefined) keys.add(node.entry[0]);
+  else if (node.entries !== undefined) for (const [key] of node.entries) keys.add(key);
+  else if (node.nodes !== undefined) for (const child of node.nodes) allKeys(child, keys);
+}

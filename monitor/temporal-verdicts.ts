@@ -1,6 +1,6 @@
 import { Map as ImmutableMap } from 'immutable';
 import { Observable, asyncScheduler, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
-import { finishProperty, parseProperty, planProperty, propertyAtTime, stepProperty, type Decision, type Instances, type TemporalProperty, type Valuation } from '../properties/index.ts';
+import { finishGroup, groupAtTime, parseProperty, planProperty, stepGroup, type Decision, type Instances, type PropertyGroup, type TemporalProperty, type Valuation } from '../properties/index.ts';
 import { nextDeadline } from '../properties/temporal/obligation.ts';
 
 /** One step for a temporal property: the predicates and event fields now, and the event's parameters (for forall). */
@@ -30,6 +30,7 @@ export interface TemporalVerdictOptions {
  */
 export function temporalVerdicts(property: TemporalProperty | string, options: TemporalVerdictOptions = {}): OperatorFunction<TemporalStep, TemporalVerdict> {
   const plan = planProperty('property', typeof property === 'string' ? parseProperty(property) : property);
+  const group: PropertyGroup = { variable: plan.property.variable, plans: [plan] };
   const scheduler = options.scheduler ?? asyncScheduler;
   const bindingOf = (value: unknown) => (plan.property.variable === undefined ? {} : { [plan.property.variable]: value });
   return (source) =>
@@ -42,8 +43,8 @@ export function temporalVerdicts(property: TemporalProperty | string, options: T
       };
       const arm = () => {
         let earliest = Infinity;
-        for (const state of instances.values()) {
-          const d = state.verdict === 'inconclusive' ? nextDeadline(state.obligation) : undefined;
+        for (const { states: [state] } of instances.values()) {
+          const d = state !== undefined && state.verdict === 'inconclusive' ? nextDeadline(state.obligation) : undefined;
           if (d !== undefined && d < earliest) earliest = d;
         }
         if (earliest === timerAt) return;
@@ -55,7 +56,7 @@ export function temporalVerdicts(property: TemporalProperty | string, options: T
       const onDeadline = () => {
         timerAt = Infinity;
         const now = scheduler.now();
-        const passed = propertyAtTime(plan, instances, now);
+        const passed = groupAtTime(group, instances, now);
         instances = passed.instances;
         report(passed.decided, now);
         arm();
@@ -64,9 +65,9 @@ export function temporalVerdicts(property: TemporalProperty | string, options: T
         next: (step) => {
           try {
             const now = scheduler.now();
-            const result = stepProperty(plan, instances, step.params ?? {}, step.valuation, now);
+            const result = stepGroup(group, instances, step.params ?? {}, step.valuation, now);
             instances = result.instances;
-            if (result.decided !== undefined) report([result.decided], now);
+            report(result.decided, now);
             arm();
           } catch (error) {
             subscriber.error(error);
@@ -75,9 +76,9 @@ export function temporalVerdicts(property: TemporalProperty | string, options: T
         error: (error: unknown) => subscriber.error(error),
         complete: () => {
           const at = scheduler.now();
-          const violated = new Set(finishProperty(plan, instances).map((v) => JSON.stringify(v)));
-          for (const [value, state] of instances) {
-            if (state.verdict !== 'inconclusive') continue;
+          const violated = new Set(finishGroup(group, instances).map((v) => JSON.stringify(v.value)));
+          for (const [value, { states: [state] }] of instances) {
+            if (state === undefined || state.verdict !== 'inconclusive') continue;
             subscriber.next({ binding: bindingOf(value), verdict: violated.has(JSON.stringify(value)) ? 'violated' : 'satisfied', semantics: 'LTLf', at });
           }
           subscriber.complete();

@@ -5,8 +5,8 @@ export type {
 } from './define-spec.ts';
 export { attemptAction, brokenEndConditions, brokenInvariants, NO_NEXT_STATE, NO_SUCH_ACTION } from './attempt-action.ts';
 export type { Attempt, SpecStep } from './attempt-action.ts';
-export { finishProperty, joinInstances, planProperty, propertyAtTime, stepProperty } from './temporal/property-instances.ts';
-export type { Decision, Instances, PropertyPlan } from './temporal/property-instances.ts';
+export { finishGroup, groupAtTime, groupProperties, InstanceRow, joinInstances, planProperty, stepGroup } from './temporal/property-instances.ts';
+export type { Decision, Instances, PropertyGroup, PropertyPlan } from './temporal/property-instances.ts';
 export type { Valuation } from './temporal/compile-formula.ts';
 export type { Predicate, PredicateView } from './define-spec.ts';
 export {

@@ -53,14 +53,21 @@ export function pageData(view: TimelineView, limits: EmbedLimits, title: string)
     // Sent as text, parsed when shown: a cut state is still shown, as text.
     return { s: cutter.text(met.stateJson, 10), ...(met.localJson === undefined ? {} : { l: cutter.text(met.localJson, 10) }), ...(met.disabledBy === undefined ? {} : { g: cutter.text(met.disabledBy, 2) }) };
   });
-  // Positions of the events alerts name, looked up only when there are alerts.
-  const position = view.alerts.length === 0 ? new Map<string, number>() : new Map(view.projected.map((p, i) => [`${timeline.events[p.index]!.proc}#${timeline.events[p.index]!.seq}`, i]));
-  const at = (e: EventRef | undefined): number => (e === undefined ? -1 : position.get(`${e.proc}#${e.seq}`) ?? -1);
-  const byIndex = new Map(view.projected.map((p, i) => [p.index, i]));
+  // Positions of the events alerts name, built at the first lookup: a page without alerts needs none.
+  let position: Map<string, number> | undefined;
+  const at = (e: EventRef | undefined): number => {
+    if (e === undefined) return -1;
+    position ??= new Map(view.projected.map((p, i) => [`${timeline.events[p.index]!.proc}#${timeline.events[p.index]!.seq}`, i]));
+    return position.get(`${e.proc}#${e.seq}`) ?? -1;
+  };
+  // Page positions by timeline index, needed only for an alert judged at the end of the trace.
+  let byIndex: Map<number, number> | undefined;
   // An alert judged at the end of the trace has no history: the events of its entity stand for it.
   const entityPositions = (a: Alert): number[] => {
     const slice = alertSlice(timeline.events, a);
-    return slice.ok ? slice.indices.flatMap((i) => byIndex.get(i) ?? []) : [];
+    if (!slice.ok) return [];
+    const positions = (byIndex ??= new Map(view.projected.map((p, i) => [p.index, i])));
+    return slice.indices.flatMap((i) => positions.get(i) ?? []);
   };
   const alert = (a: Alert) => ({
     id: cutter.text(a.id), kind: cutter.text(a.kind), verdict: a.verdict, name: cutter.text(a.name), at: at(a.event ?? timeline.anchors?.get(a.id)), reason: cutter.text(a.reason, 10),

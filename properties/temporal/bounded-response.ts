@@ -3,7 +3,8 @@
 // with one deadline, so a step needs two boolean evaluations instead of a progression.
 import { F, bounded, junction, type Obligation } from './obligation.ts';
 
-type Within = Extract<Obligation, { k: 'Ft' }>;
+/** F[<=d] Q, G's bound, and its deadlines (Fd). */
+type Bounded = Extract<Obligation, { n: number }>;
 
 export interface BoundedResponse {
   /** The G node: the whole compiled obligation, and the state of an instance at rest. */
@@ -11,7 +12,7 @@ export interface BoundedResponse {
   /** The parts of G's body beside the bound (¬P in negation normal form): one holding now means no trigger. */
   readonly excuses: readonly Obligation[];
   /** F[<=d] Q. */
-  readonly within: Within;
+  readonly within: Bounded;
 }
 
 const isPresent = (o: Obligation): boolean =>
@@ -21,7 +22,7 @@ const isPresent = (o: Obligation): boolean =>
 export function boundedResponse(o: Obligation, pastNodes: number): BoundedResponse | undefined {
   if (pastNodes > 0 || o.k !== 'G') return undefined;
   const parts = o.f.k === 'or' ? o.f.parts : [o.f];
-  const bounds = parts.filter((p): p is Within => p.k === 'Ft');
+  const bounds = parts.filter((p): p is Bounded => p.k === 'Ft');
   if (bounds.length !== 1 || !isPresent(bounds[0]!.f)) return undefined;
   const excuses = parts.filter((p) => p !== bounds[0]);
   return excuses.every(isPresent) ? { always: o, excuses, within: bounds[0]! } : undefined;
@@ -38,12 +39,12 @@ export function holdsNow(o: Obligation, values: readonly boolean[]): boolean {
   }
 }
 
-/** The deadline of `o` when it is G with one pending deadline (and(Fd, G), sorted by key as junction sorts). */
-function pending(r: BoundedResponse, o: Obligation): Extract<Obligation, { k: 'Fd' }> | undefined {
+/** [the deadline, G] when `o` is G with one pending deadline (and(Fd, G), sorted by key as junction sorts). */
+function pending(r: BoundedResponse, o: Obligation): [Bounded, Obligation] | undefined {
   if (o.k !== 'and' || o.parts.length !== 2) return undefined;
   const [deadline, always] = o.parts as [Obligation, Obligation];
   if (deadline.k !== 'Fd' || always.key !== r.always.key || deadline.f.key !== r.within.f.key) return undefined;
-  return deadline;
+  return [deadline, always];
 }
 
 /**
@@ -56,10 +57,11 @@ export function stepResponse(r: BoundedResponse, o: Obligation, values: readonly
   let triggered = !answered;
   if (triggered) for (const excuse of r.excuses) if (holdsNow(excuse, values)) { triggered = false; break; }
   if (o === r.always || o.key === r.always.key) return triggered ? junction('and', [bounded('Fd', time + r.within.n, r.within.f), o]) : o;
-  const deadline = pending(r, o);
-  if (deadline === undefined) return undefined;
+  const held = pending(r, o);
+  if (held === undefined) return undefined;
+  const [deadline, always] = held;
   if (time > deadline.n) return F;
-  if (answered) return o.parts[1]!;
+  if (answered) return always;
   // A new trigger's deadline is never earlier at a later time, and of two the earlier one stays.
-  return triggered && time + r.within.n < deadline.n ? junction('and', [bounded('Fd', time + r.within.n, r.within.f), o.parts[1]!]) : o;
+  return triggered && time + r.within.n < deadline.n ? junction('and', [bounded('Fd', time + r.within.n, r.within.f), always]) : o;
 }

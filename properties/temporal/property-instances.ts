@@ -12,68 +12,141 @@ export interface PropertyPlan {
   readonly text: string;
 }
 
-/** The live instances of one property: bound value → monitor state (the key is null without forall). */
-export type Instances = ImmutableMap<unknown, MonitorState>;
+export const planProperty = (name: string, property: TemporalProperty): PropertyPlan =>
+  ({ name, property, compiled: compileFormula(property.formula), text: propertyText(property) });
+
+/**
+ * The properties quantified over one variable (or over none), stepped together: an event names
+ * one value of the variable, so one lookup finds every instance it moves.
+ */
+export interface PropertyGroup {
+  readonly variable: string | undefined;
+  readonly plans: readonly PropertyPlan[];
+}
+
+/** Groups by variable, in the order the properties first name each. */
+export function groupProperties(plans: readonly PropertyPlan[]): PropertyGroup[] {
+  const groups: Array<{ variable: string | undefined; plans: PropertyPlan[] }> = [];
+  for (const plan of plans) {
+    const variable = plan.property.variable;
+    const group = groups.find((g) => g.variable === variable);
+    if (group === undefined) groups.push({ variable, plans: [plan] });
+    else group.plans.push(plan);
+  }
+  return groups;
+}
+
+/**
+ * The instances for one bound value: a monitor state per property of the group, undefined for
+ * one at rest (it acts as a new one) or, without forall, not yet stepped. A value, so explanations
+ * with equal instances compare equal.
+ */
+export class InstanceRow {
+  private hashed: number | undefined;
+  constructor(readonly states: ReadonlyArray<MonitorState | undefined>) {}
+
+  equals(other: unknown): boolean {
+    if (!(other instanceof InstanceRow) || other.states.length !== this.states.length) return false;
+    for (let i = 0; i < this.states.length; i++) {
+      const [a, b] = [this.states[i], other.states[i]];
+      if (a !== b && (a === undefined || b === undefined || !a.equals(b))) return false;
+    }
+    return true;
+  }
+
+  hashCode(): number {
+    if (this.hashed === undefined) {
+      let h = 7;
+      for (const state of this.states) h = (31 * h + (state === undefined ? 0 : state.hashCode())) | 0;
+      this.hashed = h;
+    }
+    return this.hashed;
+  }
+}
+
+/** The live instances of one group: bound value → its row (the key is null without forall). */
+export type Instances = ImmutableMap<unknown, InstanceRow>;
 
 export interface Decision {
+  readonly plan: PropertyPlan;
   readonly value: unknown;
   readonly verdict: 'satisfied' | 'violated';
 }
 
-export const planProperty = (name: string, property: TemporalProperty): PropertyPlan =>
-  ({ name, property, compiled: compileFormula(property.formula), text: propertyText(property) });
-
+const NONE: readonly Decision[] = [];
 const isScalar = (v: unknown): boolean => v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
-const bind = (plan: PropertyPlan, value: unknown): Record<string, unknown> => (plan.property.variable === undefined ? {} : { [plan.property.variable]: value });
+const emptyRow = (states: ReadonlyArray<MonitorState | undefined>): boolean => states.every((s) => s === undefined);
 
 /**
- * One event for one property. Without forall, the one instance takes every step. With
- * `forall x`, the instance for the event's `params.x` takes the step (created on first mention);
- * events without that parameter leave the instances alone. A final instance is dropped, and so
- * is one back at rest (it would act as a new one); its decision is returned.
+ * One event for one group. Without forall, the one instance of each property takes every step.
+ * With `forall x`, the instances for the event's `params.x` take the step (created on first
+ * mention); events without that parameter leave them alone. A final forall instance is dropped,
+ * and so is one back at rest (it would act as a new one); decisions are returned.
  */
-export function stepProperty(plan: PropertyPlan, instances: Instances, params: Readonly<Record<string, unknown>>, valuation: Valuation, time: number): { instances: Instances; decided?: Decision } {
-  const variable = plan.property.variable;
+export function stepGroup(group: PropertyGroup, instances: Instances, params: Readonly<Record<string, unknown>>, valuation: Valuation, time: number): { instances: Instances; decided: readonly Decision[] } {
+  const variable = group.variable;
   let value: unknown = null;
   if (variable !== undefined) {
-    if (!Object.hasOwn(params, variable) || !isScalar(params[variable])) return { instances };
+    if (!Object.hasOwn(params, variable) || !isScalar(params[variable])) return { instances, decided: NONE };
     value = params[variable];
   }
-  const before = instances.get(value) ?? initialState(plan.compiled);
-  if (variable === undefined && before.verdict !== 'inconclusive') return { instances };
-  const after = stepMonitor(plan.compiled, before, valuation, time, bind(plan, value));
-  if (after.verdict !== 'inconclusive') {
-    const decided = { value, verdict: after.verdict };
-    return { instances: variable === undefined ? instances.set(value, after) : instances.delete(value), decided };
+  const row = instances.get(value);
+  const bindings = variable === undefined ? {} : { [variable]: value };
+  let states: Array<MonitorState | undefined> | undefined;
+  let decided: Decision[] | undefined;
+  for (let i = 0; i < group.plans.length; i++) {
+    const plan = group.plans[i]!;
+    const held = row?.states[i];
+    const before = held ?? initialState(plan.compiled);
+    if (variable === undefined && before.verdict !== 'inconclusive') continue;
+    const after = stepMonitor(plan.compiled, before, valuation, time, bindings);
+    let kept: MonitorState | undefined = after;
+    if (after.verdict !== 'inconclusive') {
+      (decided ??= []).push({ plan, value, verdict: after.verdict });
+      if (variable !== undefined) kept = undefined;
+    } else if (variable !== undefined && atRest(plan.compiled, after)) kept = undefined;
+    if (kept === held) continue;
+    states ??= row === undefined ? new Array<MonitorState | undefined>(group.plans.length).fill(undefined) : [...row.states];
+    states[i] = kept;
   }
-  if (variable !== undefined && atRest(plan.compiled, after)) return { instances: instances.delete(value) };
-  return { instances: after === before && instances.has(value) ? instances : instances.set(value, after) };
+  if (states === undefined) return { instances, decided: decided ?? NONE };
+  return { instances: emptyRow(states) ? instances.delete(value) : instances.set(value, new InstanceRow(states)), decided: decided ?? NONE };
 }
 
 /** Time passed: instances whose deadline went by are decided (and the forall ones dropped). */
-export function propertyAtTime(plan: PropertyPlan, instances: Instances, now: number): { instances: Instances; decided: Decision[] } {
+export function groupAtTime(group: PropertyGroup, instances: Instances, now: number): { instances: Instances; decided: Decision[] } {
   const decided: Decision[] = [];
   let next = instances;
-  for (const [value, state] of instances) {
-    if (state.verdict !== 'inconclusive') continue;
-    const deadline = nextDeadline(state.obligation);
-    if (deadline === undefined || deadline >= now) continue;
-    const after = monitorAtTime(state, now);
-    if (after.verdict === 'inconclusive') next = next.set(value, after);
-    else {
-      decided.push({ value, verdict: after.verdict });
-      next = plan.property.variable === undefined ? next.set(value, after) : next.delete(value);
-    }
+  for (const [value, row] of instances) {
+    let states: Array<MonitorState | undefined> | undefined;
+    row.states.forEach((state, i) => {
+      if (state === undefined || state.verdict !== 'inconclusive') return;
+      const deadline = nextDeadline(state.obligation);
+      if (deadline === undefined || deadline >= now) return;
+      const after = monitorAtTime(state, now);
+      states ??= [...row.states];
+      if (after.verdict === 'inconclusive') states[i] = after;
+      else {
+        decided.push({ plan: group.plans[i]!, value, verdict: after.verdict });
+        states[i] = group.variable === undefined ? after : undefined;
+      }
+    });
+    if (states !== undefined) next = emptyRow(states) ? next.delete(value) : next.set(value, new InstanceRow(states));
   }
   return { instances: next, decided };
 }
 
 /** LTLf at the end of a bounded run: the instances still undecided that the finite trace violates. */
-export function finishProperty(plan: PropertyPlan, instances: Instances): unknown[] {
-  const violated: unknown[] = [];
-  for (const [value, state] of instances) if (state.verdict === 'inconclusive' && finiteVerdict(state) === 'violated') violated.push(value);
-  // Without forall and without any step, the formula is judged on the empty trace.
-  if (plan.property.variable === undefined && instances.size === 0 && finiteVerdict(initialState(plan.compiled)) === 'violated') violated.push(null);
+export function finishGroup(group: PropertyGroup, instances: Instances): Array<{ plan: PropertyPlan; value: unknown }> {
+  const violated: Array<{ plan: PropertyPlan; value: unknown }> = [];
+  group.plans.forEach((plan, i) => {
+    for (const [value, row] of instances) {
+      const state = row.states[i];
+      if (state !== undefined && state.verdict === 'inconclusive' && finiteVerdict(state) === 'violated') violated.push({ plan, value });
+    }
+    // Without forall and without any step, the formula is judged on the empty trace.
+    if (group.variable === undefined && instances.get(null)?.states[i] === undefined && finiteVerdict(initialState(plan.compiled)) === 'violated') violated.push({ plan, value: null });
+  });
   return violated;
 }
 
@@ -81,26 +154,33 @@ export function finishProperty(plan: PropertyPlan, instances: Instances): unknow
  * Two explanations in the same spec state, as one: each instance must satisfy what one of them
  * or the other must (the disjunction of their obligations), so it is violated only when both
  * are. An instance violated on one side (`violatedIn`) counts as violated there; one missing
- * acts as a new one, as it would at its next mention. Undefined when the past parts differ: they cannot be
- * joined, so both explanations are kept.
+ * acts as a new one, as it would at its next mention. Undefined when the past parts differ: they
+ * cannot be joined, so both explanations are kept. `differing`: the values whose rows may differ
+ * (every value by default).
  */
-export function joinInstances(plan: PropertyPlan, a: Instances, b: Instances, violatedInA: (value: unknown) => boolean, violatedInB: (value: unknown) => boolean): Instances | undefined {
+export function joinInstances(group: PropertyGroup, a: Instances, b: Instances, violatedInA: (plan: PropertyPlan, value: unknown) => boolean, violatedInB: (plan: PropertyPlan, value: unknown) => boolean, differing: Iterable<unknown> = new Set([...a.keys(), ...b.keys()])): Instances | undefined {
   let joined = a;
-  const fresh = initialState(plan.compiled);
   const violated = new MonitorState(F, undefined, 'violated');
-  for (const value of new Set([...a.keys(), ...b.keys()])) {
-    // Violated on a path stays violated there, even if a later mention started a new instance.
-    const x = violatedInA(value) ? violated : (a.get(value) ?? fresh);
-    const y = violatedInB(value) ? violated : (b.get(value) ?? fresh);
-    if (x.equals(y)) continue;
-    if (x.verdict === 'violated' || y.verdict === 'violated') {
-      const alive = x.verdict === 'violated' ? y : x;
-      joined = alive.verdict === 'violated' ? joined.delete(value) : joined.set(value, alive);
-      continue;
-    }
-    if (!samePast(x.past, y.past)) return undefined;
-    const obligation = junction('or', [x.obligation, y.obligation]);
-    joined = joined.set(value, new MonitorState(obligation, x.past, onlineVerdict(obligation)));
+  for (const value of differing) {
+    const [ra, rb] = [a.get(value), b.get(value)];
+    if (ra !== undefined && rb !== undefined && ra.equals(rb)) continue;
+    const states = group.plans.map((plan, i) => {
+      const fresh = initialState(plan.compiled);
+      // Violated on a path stays violated there, even if a later mention started a new instance.
+      const x = violatedInA(plan, value) ? violated : (ra?.states[i] ?? fresh);
+      const y = violatedInB(plan, value) ? violated : (rb?.states[i] ?? fresh);
+      if (x.equals(y)) return ra?.states[i];
+      if (x.verdict === 'violated' || y.verdict === 'violated') {
+        const alive = x.verdict === 'violated' ? y : x;
+        return alive.verdict === 'violated' ? undefined : alive;
+      }
+      if (!samePast(x.past, y.past)) return null;
+      const obligation = junction('or', [x.obligation, y.obligation]);
+      return new MonitorState(obligation, x.past, onlineVerdict(obligation));
+    });
+    if (states.includes(null)) return undefined;
+    const row = states as Array<MonitorState | undefined>;
+    joined = emptyRow(row) ? joined.delete(value) : joined.set(value, new InstanceRow(row));
   }
   return joined;
 }

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { Map, Record, is } from 'immutable';
 import { describe, expect, it } from 'vitest';
-import { sameState, stateHash } from '../../monitor/state-equality.ts';
+import { differingKeys, sameState, stateHash } from '../../monitor/state-equality.ts';
 import { propertyRuns } from '../support/property-runs.ts';
 
 const Pair = Record<{ left: Map<number, unknown>; right: number }>({ left: Map(), right: 0 });
@@ -29,6 +29,24 @@ describe('state equality', () => {
           expect(sameState(x, y)).toBe(is(x, y));
           if (is(x, y)) expect(stateHash(x)).toBe(stateHash(y));
         }
+      }),
+      { numRuns: propertyRuns(1000) },
+    );
+  });
+
+  it('names every key whose entries differ between two maps (differingKeys)', () => {
+    // Sparse keys too: trie nodes of a few children are compressed by a bitmap, which must agree.
+    const sparse = fc.array(fc.tuple(fc.oneof(fc.integer({ min: 0, max: 70 }), fc.integer({ min: 0, max: 5000 })), fc.option(fc.integer({ min: 0, max: 3 }))), { maxLength: 40 });
+    fc.assert(
+      fc.property(sparse, sparse, sparse, fc.boolean(), (base, first, second, shared) => {
+        // Shared: both grew from one map (the merge case); else built apart, sharing nothing.
+        const a = apply(apply(Map(), base), first);
+        const b = apply(shared ? apply(Map(), base) : apply(Map(), [...base].reverse()), second);
+        const named = differingKeys(a, b);
+        for (const key of new Set([...a.keys(), ...b.keys()])) {
+          if (a.has(key) !== b.has(key) || !is(a.get(key), b.get(key))) expect(named.has(key), `key ${key}`).toBe(true);
+        }
+        expect(differingKeys(a, a).size).toBe(0);
       }),
       { numRuns: propertyRuns(1000) },
     );

@@ -32,19 +32,37 @@ describe('ShiViz export', () => {
 
   it('keeps the uploader traces loadable and the events in a causal order', () => {
     for (const name of ['edit-race', 'delete-before-create', 'worker-crash']) {
-      const events = causalSort(readFileSync(`${REPO}examples/uploader/traces/${name}.buggy.ndjson`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as SpecEvent));
-      expect(readShivizLog(shivizLog(timelineView({ events, alerts: [], sources: [] })))).toHaveLength(events.length);
+      const trace = readFileSync(`${REPO}examples/uploader/traces/${name}.buggy.ndjson`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as SpecEvent);
+      const read = readShivizLog(shivizLog(timelineView({ events: causalSort(trace), alerts: [], sources: [] })));
+      // Each line ends with `(proc#seq)` (no alerts here): the key back to the trace's own clocks.
+      const exported = read.map((e) => /\(([^()\s]+#\d+)\)$/.exec(e.event)![1]!);
+      expect([...exported].sort()).toEqual(trace.map((e) => `${e.proc}#${e.seq}`).sort());
+      const at = new Map(exported.map((key, i) => [key, i]));
+      for (const later of trace) {
+        // The causal past of an event: every event its vector clock counts, other than itself.
+        const past = trace.filter((e) => e !== later && e.seq <= (later.vc[e.proc] ?? 0));
+        for (const earlier of past) expect(at.get(`${earlier.proc}#${earlier.seq}`), `${name}: ${earlier.proc}#${earlier.seq} before ${later.proc}#${later.seq}`).toBeLessThan(at.get(`${later.proc}#${later.seq}`)!);
+      }
     }
   });
 });
 
 describe('Mermaid export', () => {
+  const participants = (text: string): Array<[string, string]> => [...text.matchAll(/^ {4}participant (\S+) as (.*)$/gm)].map((m) => [m[1]!, m[2]!]);
+  // Every label: a participant's name, and what follows `: ` on note and arrow lines.
+  const labels = (text: string): string[] => text.split('\n').flatMap((l) =>
+    /^ {4}participant /.test(l) ? [l.slice(l.indexOf(' as ') + 4)] : l.includes(': ') ? [l.slice(l.indexOf(': ') + 2)] : []);
+  const decoded = (label: string): string => label.replace(/#(\d+);/g, (_, code: string) => String.fromCodePoint(Number(code)));
+
   it('escapes every label so content can neither end a statement nor add markup', () => {
     expect(mermaidText('a;b#c<d>"e"\nf')).toBe('a#59;b#35;c#60;d#62;#34;e#34;#10;f');
     const text = mermaidSequence(timelineView(hostile()));
-    const labels = text.split('\n').filter((l) => l.includes(': ')).map((l) => l.slice(l.indexOf(': ') + 2));
-    for (const label of labels) expect(label.replace(/#\d+;/g, '')).not.toMatch(/[#;<>"\n{}%]/);
-    expect(text).toContain('participant P0 as api #40;1#41;');
+    expect(participants(text)).toEqual([['P0', 'api #40;1#41;'], ['P1', 'worker #123;w#125;']]);
+    // A participant is named `proc (service)`, escaped like any label and cut after 160 characters.
+    const long = `svc ${PAYLOAD}${PAYLOAD}`;
+    const named = mermaidSequence(timelineView({ events: [{ ...ev(long, 1), service: PAYLOAD }], alerts: [], sources: [] }));
+    expect(participants(named).map(([id, label]) => [id, decoded(label)])).toEqual([['P0', `${`${long} (${PAYLOAD})`.slice(0, 160)}…`]]);
+    for (const label of [...labels(text), ...labels(named)]) expect(label.replace(/#\d+;/g, '')).not.toMatch(/[#;<>"\n{}%]/);
     expect(text).toMatch(/rect rgb\(255, 215, 215\)\n {4}Note over P1: #35;1 Run/);
     expect(text.split('\n').filter((l) => l.includes('->>'))).toEqual(['    P0->>P1: after #35;1 Create', expect.stringMatching(/^ {4}P1->>P0: after #35;1 Run#60;#47;script#62;/)]);
   });
