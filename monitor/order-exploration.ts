@@ -15,6 +15,8 @@ export interface Snapshot<S, L> {
   readonly temporal: readonly Instances[];
   /** The latest event time on this path: the clock of time-bounded properties in recorded traces. */
   readonly time: number;
+  /** No temporal instance on this path has a deadline before this (a lower bound): time passing until then decides nothing. */
+  readonly deadline: number;
 }
 
 /** One applied event with the snapshot it met, so the event can be displaced later. */
@@ -31,10 +33,11 @@ interface Applied<S, L> {
   /** The invariants broken and the temporal properties in the snapshot met, always kept: merging may have joined them. */
   readonly brokenBefore: Snapshot<S, L>['broken'];
   readonly temporalBefore: Snapshot<S, L>['temporal'];
+  readonly deadlineBefore: number;
 }
 
 const appliedStep = <S, L>(event: SpecEvent, keys: readonly string[], choice: number, before: Snapshot<S, L>): Applied<S, L> =>
-  ({ event, keys, choice, before, brokenBefore: before.broken, temporalBefore: before.temporal });
+  ({ event, keys, choice, before, brokenBefore: before.broken, temporalBefore: before.temporal, deadlineBefore: before.deadline });
 
 /** How many recent steps keep the snapshot they met, and every how many older steps one does. */
 export interface SnapshotSpacing {
@@ -65,6 +68,7 @@ const SHARED = [EVERY_KEY];
 const keyOf = (value: unknown): string => (typeof value === 'string' ? `s:${value}` : `j:${JSON.stringify(value)}`);
 
 const ACCEPTED = { accepted: true } as const;
+const NO_LOCAL: unique symbol = Symbol('no local');
 
 // Explanations merge when they agree on everything that decides what comes next: the spec
 // state, the locals, and where the temporal properties stand.
@@ -152,7 +156,7 @@ export class OrderExploration<S, L> {
   ) {
     this.recent = new RecentByKey(window);
     this.groups = groupProperties(spec.temporal);
-    const snapshot: Snapshot<S, L> = { state: spec.init(), locals: ImmutableMap(), broken: ImmutableMap(), temporal: this.groups.map(() => ImmutableMap()), time: -Infinity };
+    const snapshot: Snapshot<S, L> = { state: spec.init(), locals: ImmutableMap(), broken: ImmutableMap(), temporal: this.groups.map(() => ImmutableMap()), time: -Infinity, deadline: Infinity };
     this.configurations = [{ now: snapshot, history: [], trimmed: false }];
   }
 
@@ -300,7 +304,7 @@ export class OrderExploration<S, L> {
             const key = `${cut}:${snapshotHash(now)}`;
             const same = next.get(key)?.find((other) => sameSpecState(other.now, now) && this.joinTemporal(other.now, now) !== undefined);
             if (same !== undefined) {
-              same.now = { ...same.now, broken: same.now.broken.filter((_, name) => now.broken.has(name)), temporal: this.joinTemporal(same.now, now)! };
+              same.now = { ...same.now, broken: same.now.broken.filter((_, name) => now.broken.has(name)), temporal: this.joinTemporal(same.now, now)!, deadline: Math.min(same.now.deadline, now.deadline) };
               continue;
             }
             next.set(key, [...(next.get(key) ?? []), { cut, now, path: [...node.path, appliedStep(event, keys[i]!, choice, node.now)] }]);
@@ -341,30 +345,37 @@ export class OrderExploration<S, L> {
 
   /** Applies one event to one snapshot: every next snapshot, or why it is not enabled. */
   step(before: Snapshot<S, L>, event: SpecEvent): Array<Snapshot<S, L>> | Rejection<S, L> {
-    const hasLocal = before.locals.has(event.proc);
-    const local = hasLocal ? before.locals.get(event.proc)! : (this.spec.local?.() as L);
+    const held = before.locals.get(event.proc, NO_LOCAL) as L | typeof NO_LOCAL;
+    const hasLocal = held !== NO_LOCAL;
+    const local = hasLocal ? held : (this.spec.local?.() as L);
     const attempt = attemptAction(this.spec, before.state, local, event);
     if (!attempt.enabled) return { guard: attempt.guard, met: before, ...(attempt.threw === undefined ? {} : { threw: attempt.threw }) };
-    return attempt.steps.map(({ state, local: after }) => {
+    const snapshots = new Array<Snapshot<S, L>>(attempt.steps.length);
+    for (let i = 0; i < snapshots.length; i++) {
+      const { state, local: after } = attempt.steps[i]!;
       let broken = before.broken;
       for (const name of brokenInvariants(this.spec, before.state, event, state)) {
         if (!broken.has(name)) broken = broken.set(name, event);
       }
       const locals = after === local && hasLocal ? before.locals : before.locals.set(event.proc, after);
-      if (this.spec.temporal.length === 0) return { state, locals, broken, temporal: before.temporal, time: before.time };
-      return { state, locals, ...this.stepTemporal(before, event, state, locals, broken) };
-    });
+      snapshots[i] = this.spec.temporal.length === 0
+        ? { state, locals, broken, temporal: before.temporal, time: before.time, deadline: Infinity }
+        : this.stepTemporal(before, event, state, locals, broken);
+    }
+    return snapshots;
   }
 
-  /** The temporal properties after one step: instances moved on, violations added to `broken`. */
-  private stepTemporal(before: Snapshot<S, L>, event: SpecEvent, state: S, locals: ImmutableMap<string, L>, brokenSoFar: Snapshot<S, L>['broken']) {
+  /** The snapshot after one step, with the temporal properties moved on (violations added to `broken`). */
+  private stepTemporal(before: Snapshot<S, L>, event: SpecEvent, state: S, locals: ImmutableMap<string, L>, brokenSoFar: Snapshot<S, L>['broken']): Snapshot<S, L> {
     let broken = brokenSoFar;
     let temporal = before.temporal;
     const time = Math.max(before.time, typeof event.time === 'number' ? event.time : before.time);
     const valuation = new StepValuation(this.spec.predicates ?? {}, { state, locals }, event);
+    let deadline = before.deadline;
     for (let g = 0; g < this.groups.length; g++) {
       const instances = temporal[g]!;
-      const { instances: after, decided } = stepGroup(this.groups[g]!, instances, event.params, valuation, time);
+      const { instances: after, decided, deadline: due } = stepGroup(this.groups[g]!, instances, event.params, valuation, time);
+      if (due < deadline) deadline = due;
       if (after !== instances) temporal = temporal === before.temporal ? [...temporal] : temporal;
       if (after !== instances) (temporal as Instances[])[g] = after;
       for (const d of decided) {
@@ -372,7 +383,7 @@ export class OrderExploration<S, L> {
         if (key !== undefined && !broken.has(key)) broken = broken.set(key, event);
       }
     }
-    return { broken, temporal, time };
+    return { state, locals, broken, temporal, time, deadline };
   }
 
   /** The temporal properties of two explanations in the same spec state, joined; undefined if they cannot be. */
@@ -398,17 +409,22 @@ export class OrderExploration<S, L> {
   passTime(event: SpecEvent, at = -Infinity): void {
     for (const configuration of this.configurations) {
       const now = configuration.now;
+      const time = Math.max(now.time, at);
+      // A deadline is missed once time is past it.
+      if (time <= now.deadline) continue;
       let { broken, temporal } = now;
+      let deadline = Infinity;
       for (let g = 0; g < this.groups.length; g++) {
         const instances = temporal[g]!;
-        const { instances: after, decided } = groupAtTime(this.groups[g]!, instances, Math.max(now.time, at));
+        const { instances: after, decided, deadline: left } = groupAtTime(this.groups[g]!, instances, time);
+        deadline = Math.min(deadline, left);
         if (after !== instances) {
           if (temporal === now.temporal) temporal = [...temporal];
           (temporal as Instances[])[g] = after;
         }
         for (const d of decided) if (d.verdict === 'violated' && !broken.has(temporalKey(d.plan.name, d.value))) broken = broken.set(temporalKey(d.plan.name, d.value), event);
       }
-      if (temporal !== now.temporal) configuration.now = { ...now, broken, temporal };
+      configuration.now = { ...now, broken, temporal, deadline };
     }
   }
 
@@ -451,7 +467,8 @@ export class OrderExploration<S, L> {
       if (!Array.isArray(after)) throw new Error(`replaying ${history[i]!.event.proc}#${history[i]!.event.seq} from a checkpoint failed: the spec is not deterministic`);
       now = after[history[i]!.choice]!;
     }
-    return { ...now, broken: history[index]!.brokenBefore, temporal: history[index]!.temporalBefore };
+    const met = history[index]!;
+    return { ...now, broken: met.brokenBefore, temporal: met.temporalBefore, deadline: met.deadlineBefore };
   }
 
   /**
@@ -511,7 +528,7 @@ export class OrderExploration<S, L> {
       if (same !== undefined) {
         // Either explanation will do: keep the invariants broken on both paths only, and what
         // the temporal properties need on one path or the other.
-        same.now = { ...same.now, broken: same.now.broken.filter((_, name) => configuration.now.broken.has(name)), temporal: this.joinTemporal(same.now, configuration.now)! };
+        same.now = { ...same.now, broken: same.now.broken.filter((_, name) => configuration.now.broken.has(name)), temporal: this.joinTemporal(same.now, configuration.now)!, deadline: Math.min(same.now.deadline, configuration.now.deadline) };
         continue;
       }
       byHash.set(h, [...(byHash.get(h) ?? []), configuration]);

@@ -61,8 +61,8 @@ function invariantsOf<S, L>(spec: Spec<S, L>): InvariantLists<S> {
 }
 
 /** Names of the invariants broken by one step (state invariants on `after`, action invariants on the step). */
-export function brokenInvariants<S, L>(spec: Spec<S, L>, before: S, action: ObservedAction, after: S): string[] {
-  const broken: string[] = [];
+export function brokenInvariants<S, L>(spec: Spec<S, L>, before: S, action: ObservedAction, after: S): readonly string[] {
+  let broken: string[] | undefined;
   const lists = invariantsOf(spec);
   for (const [name, invariant] of lists.state) {
     let holds: boolean;
@@ -72,7 +72,7 @@ export function brokenInvariants<S, L>(spec: Spec<S, L>, before: S, action: Obse
     } catch {
       holds = false;
     }
-    if (!holds) broken.push(name);
+    if (!holds) (broken ??= []).push(name);
   }
   for (const [name, invariant] of lists.action) {
     let holds: boolean;
@@ -81,10 +81,12 @@ export function brokenInvariants<S, L>(spec: Spec<S, L>, before: S, action: Obse
     } catch {
       holds = false;
     }
-    if (!holds) broken.push(name);
+    if (!holds) (broken ??= []).push(name);
   }
-  return broken;
+  return broken ?? NONE_BROKEN;
 }
+
+const NONE_BROKEN: readonly string[] = [];
 
 /** Names of the end conditions the final state breaks. */
 export function brokenEndConditions<S, L>(spec: Spec<S, L>, state: S): string[] {

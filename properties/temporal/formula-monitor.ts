@@ -93,11 +93,11 @@ function progressed(compiled: CompiledFormula, o: Obligation, values: readonly b
 /** One step: the state met and the event, at `time` (ms, never earlier than the last step). */
 export function stepMonitor(compiled: CompiledFormula, state: MonitorState, valuation: Valuation, time: number, bindings: Readonly<Record<string, unknown>> = {}): MonitorState {
   const literals = compiled.literals;
-  const values: boolean[] = [];
+  const values = new Array<boolean>(literals.length);
   let small = 0;
   for (let i = 0; i < literals.length; i++) {
     const v = literalValue(literals[i]!, valuation, bindings);
-    values.push(v);
+    values[i] = v;
     if (v) small |= 1 << (i & 31);
   }
   if (compiled.response !== undefined && state.verdict === 'inconclusive') {
@@ -137,8 +137,8 @@ export const finiteVerdict = (state: MonitorState): 'satisfied' | 'violated' => 
 
 function literalValue(l: Literal, valuation: Valuation, bindings: Readonly<Record<string, unknown>>): boolean {
   if (l.kind === 'atom') {
-    const args: unknown[] = [];
-    for (const a of l.args) args.push(resolveTerm(a, bindings));
+    const args = new Array<unknown>(l.args.length);
+    for (let i = 0; i < args.length; i++) args[i] = resolveTerm(l.args[i]!, bindings);
     return valuation.atom(l.name, args) === true;
   }
   if (l.kind === 'test') return (valuation.field(l.field) === resolveTerm(l.term, bindings)) === l.equal;

@@ -83,17 +83,18 @@ const emptyRow = (states: ReadonlyArray<MonitorState | undefined>): boolean => s
  * mention); events without that parameter leave them alone. A final forall instance is dropped,
  * and so is one back at rest (it would act as a new one); decisions are returned.
  */
-export function stepGroup(group: PropertyGroup, instances: Instances, params: Readonly<Record<string, unknown>>, valuation: Valuation, time: number): { instances: Instances; decided: readonly Decision[] } {
+export function stepGroup(group: PropertyGroup, instances: Instances, params: Readonly<Record<string, unknown>>, valuation: Valuation, time: number): { instances: Instances; decided: readonly Decision[]; deadline: number } {
   const variable = group.variable;
   let value: unknown = null;
   if (variable !== undefined) {
-    if (!Object.hasOwn(params, variable) || !isScalar(params[variable])) return { instances, decided: NONE };
+    if (!Object.hasOwn(params, variable) || !isScalar(params[variable])) return { instances, decided: NONE, deadline: Infinity };
     value = params[variable];
   }
   const row = instances.get(value);
   const bindings = variable === undefined ? {} : { [variable]: value };
   let states: Array<MonitorState | undefined> | undefined;
   let decided: Decision[] | undefined;
+  let deadline = Infinity;
   for (let i = 0; i < group.plans.length; i++) {
     const plan = group.plans[i]!;
     const held = row?.states[i];
@@ -108,23 +109,35 @@ export function stepGroup(group: PropertyGroup, instances: Instances, params: Re
     if (kept === held) continue;
     states ??= row === undefined ? new Array<MonitorState | undefined>(group.plans.length).fill(undefined) : [...row.states];
     states[i] = kept;
+    const due = kept === undefined || kept.verdict !== 'inconclusive' ? undefined : nextDeadline(kept.obligation);
+    if (due !== undefined && due < deadline) deadline = due;
   }
-  if (states === undefined) return { instances, decided: decided ?? NONE };
-  return { instances: emptyRow(states) ? instances.delete(value) : instances.set(value, new InstanceRow(states)), decided: decided ?? NONE };
+  if (states === undefined) return { instances, decided: decided ?? NONE, deadline };
+  return { instances: emptyRow(states) ? instances.delete(value) : instances.set(value, new InstanceRow(states)), decided: decided ?? NONE, deadline };
 }
 
-/** Time passed: instances whose deadline went by are decided (and the forall ones dropped). */
-export function groupAtTime(group: PropertyGroup, instances: Instances, now: number): { instances: Instances; decided: Decision[] } {
+/**
+ * Time passed: instances whose deadline went by are decided (and the forall ones dropped).
+ * `deadline`: the earliest deadline left.
+ */
+export function groupAtTime(group: PropertyGroup, instances: Instances, now: number): { instances: Instances; decided: Decision[]; deadline: number } {
   const decided: Decision[] = [];
   let next = instances;
-  for (const [value, row] of instances) {
+  let earliest = Infinity;
+  instances.forEach((row, value) => {
     let states: Array<MonitorState | undefined> | undefined;
     row.states.forEach((state, i) => {
       if (state === undefined || state.verdict !== 'inconclusive') return;
       const deadline = nextDeadline(state.obligation);
-      if (deadline === undefined || deadline >= now) return;
+      if (deadline === undefined) return;
+      if (deadline >= now) {
+        earliest = Math.min(earliest, deadline);
+        return;
+      }
       const after = monitorAtTime(state, now);
       states ??= [...row.states];
+      const left = after.verdict === 'inconclusive' ? nextDeadline(after.obligation) : undefined;
+      if (left !== undefined) earliest = Math.min(earliest, left);
       if (after.verdict === 'inconclusive') states[i] = after;
       else {
         decided.push({ plan: group.plans[i]!, value, verdict: after.verdict });
@@ -132,8 +145,8 @@ export function groupAtTime(group: PropertyGroup, instances: Instances, now: num
       }
     });
     if (states !== undefined) next = emptyRow(states) ? next.delete(value) : next.set(value, new InstanceRow(states));
-  }
-  return { instances: next, decided };
+  });
+  return { instances: next, decided, deadline: earliest };
 }
 
 /** LTLf at the end of a bounded run: the instances still undecided that the finite trace violates. */
