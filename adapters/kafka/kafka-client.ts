@@ -1,4 +1,4 @@
-import kafkajs, { type KafkaConfig, type LogEntry, type ProducerConfig, type SASLOptions } from 'kafkajs';
+import kafkajs, { type KafkaConfig, type LogEntry, type ProducerConfig, type RetryOptions, type SASLOptions } from 'kafkajs';
 import { SpecwatchError, type BrokerConnection } from '../../monitor/index.ts';
 
 // kafkajs is CommonJS: its classes come off the default export.
@@ -23,20 +23,28 @@ function saslOptions(sasl: NonNullable<BrokerConnection['sasl']>): SASLOptions {
   }
 }
 
+/** What a caller may change of the client; left out, each is what the monitor and publisher use. */
+export interface KafkaClientOptions {
+  /** The least severe kafkajs entry passed to `log` (default WARN; NOTHING passes none). */
+  readonly logLevel?: kafkajs.logLevel;
+  /** How kafkajs retries a broker that does not answer, field by field over the default: 300 ms at first, 8 retries. */
+  readonly retry?: RetryOptions;
+}
+
 /**
- * A kafkajs client whose own warnings and errors go to `log` (kafkajs's log entries never carry
- * the SASL password; we add nothing that does). Retries and restarts are kafkajs's own.
+ * A kafkajs client whose own log entries go to `log`, one line each (kafkajs's log entries never
+ * carry the SASL password; we add nothing that does). Retries and restarts are kafkajs's own.
  */
-export function kafkaClient(connection: BrokerConnection, log: (line: string) => void): Kafka {
+export function kafkaClient(connection: BrokerConnection, log: (line: string) => void, options: KafkaClientOptions = {}): Kafka {
   const config: KafkaConfig = {
     clientId: connection.clientId,
     brokers: [...connection.brokers],
-    logLevel: logLevel.WARN,
+    logLevel: options.logLevel ?? logLevel.WARN,
     logCreator: () => (entry: LogEntry) => {
       const { message, error } = entry.log;
       log(`kafka ${LEVEL_NAMES[entry.level] ?? 'log'}: ${message}${typeof error === 'string' && error !== message ? ` (${error})` : ''}`);
     },
-    retry: { initialRetryTime: 300, retries: 8 },
+    retry: { initialRetryTime: 300, retries: 8, ...options.retry },
   };
   if (connection.ssl !== undefined) {
     const { ca, cert, key, rejectUnauthorized } = connection.ssl;

@@ -6,6 +6,7 @@ import { lastValueFrom, tap } from 'rxjs';
 import { NdjsonLineSplitter, checkTraceFilesReadable, readTraceFiles } from '../../adapters/index.ts';
 import { DEFAULT_LIMITS, causalOrder, checkConformance, decodeEvent } from '../../monitor/index.ts';
 import uploader from '../../examples/uploader/spec.ts';
+import eventCount from './event-count-spec.ts';
 import { runCli } from '../../monitor/cli/main.ts';
 
 type Stage = (path: string) => Promise<number>;
@@ -45,6 +46,17 @@ const stages: Record<string, Stage> = {
       else alerts++;
     })), { defaultValue: null });
     if (alerts > 0) throw new Error(`the fixed uploader load raised ${alerts} alerts`);
+    return events;
+  },
+  // The same pipeline with a spec that keeps one configuration throughout (event-count-spec.ts).
+  'check-one-configuration': async (path) => {
+    let events = 0;
+    let peak = 0;
+    await lastValueFrom(readTraceFiles([path]).pipe(causalOrder({ settle: 0 }), checkConformance(eventCount), tap((item) => {
+      if (item.type !== 'summary') throw new Error(`the event-count spec raised an alert: ${JSON.stringify(item).slice(0, 300)}`);
+      [events, peak] = [item.events, item.peakConfigurations];
+    })), { defaultValue: null });
+    if (peak !== 1) throw new Error(`expected one configuration throughout, the checker kept up to ${peak}`);
     return events;
   },
   'order-live': async (path) => countOrdered(path, { settle: 0 }),

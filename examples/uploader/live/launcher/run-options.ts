@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { brokerList } from '../services/kafka-connection.ts';
+import { brokerList } from '../services/broker-list.ts';
 import { BUG_NAMES, LIVE_SCENARIOS, type BugName, type LiveScenario } from '../scenario-plans.ts';
 import { DEFAULT_SETTINGS, type RunSettings } from './run-settings.ts';
 

@@ -1,6 +1,6 @@
 // Command-line flags the uploader's services share: where the store is, and which queue transport.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { brokerList } from './kafka-connection.ts';
+import { brokerList } from './broker-list.ts';
 import { failStartup } from './service-lifecycle.ts';
 import type { QueueSettings } from './upload-queue.ts';
 

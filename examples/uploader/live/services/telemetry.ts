@@ -18,6 +18,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { AlwaysOnSampler, NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
 // The public surface loads no kafkajs itself, so importing it before sdk.start() is safe.
 import { KafkaEventExporter, NdjsonFileExporter, SpecRecorder, incarnationId, specwatchPropagator, type ClockCarrier, type EventExporter } from '../../../../instrumentation/index.ts';
+import { brokerList } from './broker-list.ts';
 
 // An ES module's `import http from 'node:http'` is patched only through import-in-the-middle's
 // loader hook; without it no clock travels, and nothing says so.
@@ -37,7 +38,7 @@ async function eventExporter(): Promise<EventExporter> {
   const topic = env('UPLOADER_EVENTS_TOPIC');
   if (brokers === undefined || topic === undefined) throw new Error('telemetry: set UPLOADER_EVENTS_DIR, or UPLOADER_KAFKA and UPLOADER_EVENTS_TOPIC');
   // Imported here, after sdk.start(): kafkajs loaded before the instrumentation would stay unpatched.
-  const { brokerList, kafkaConnection } = await import('./kafka-connection.ts');
+  const { kafkaConnection } = await import('./kafka-connection.ts');
   return new KafkaEventExporter({ kafka: kafkaConnection(`${proc}-events`, brokerList(brokers)), topic });
 }
 
