@@ -14,16 +14,12 @@ interface TrieNode {
   readonly bitmap?: number;
 }
 
-// The hash is kept on the object itself: a WeakMap of millions of trie nodes made the collector
-// trace every entry (ephemerons) on each cycle.
+// Trie nodes (Immutable's internals, never seen by a spec) keep their hash on themselves: a
+// WeakMap of millions of nodes made the collector trace every entry on each cycle. The spec's
+// own values go to a WeakMap: a property on them would show in spreads and Object.keys.
 const HASH = Symbol('stateHash');
-type Hashed = { [HASH]?: number };
-const memo = {
-  get: (o: object): number | undefined => (o as Hashed)[HASH],
-  set: (o: object, h: number): void => {
-    if (Object.isExtensible(o)) (o as Hashed)[HASH] = h;
-  },
-};
+type HashedNode = TrieNode & { [HASH]?: number };
+const memo = new WeakMap<object, number>();
 
 const mix = (a: number, b: number): number => (a ^ (b + 0x9e3779b9 + (a << 6) + (a >> 2))) | 0;
 
@@ -48,14 +44,14 @@ export function stateHash(value: unknown): number {
 }
 
 /** Sum of the entries' hashes: the same whatever shape the trie took. */
-function nodeHash(node: TrieNode): number {
-  const known = memo.get(node);
+function nodeHash(node: HashedNode): number {
+  const known = node[HASH];
   if (known !== undefined) return known;
   let h = 0;
   if (node.entry !== undefined) h = entryHash(node.entry);
   else if (node.entries !== undefined) for (const entry of node.entries) h = (h + entryHash(entry)) | 0;
   else if (node.nodes !== undefined) for (const child of node.nodes) h = child === undefined ? h : (h + nodeHash(child)) | 0;
-  memo.set(node, h);
+  if (Object.isExtensible(node)) node[HASH] = h;
   return h;
 }
 

@@ -178,6 +178,8 @@ export function joinInstances(group: PropertyGroup, a: Instances, b: Instances, 
     const [ra, rb] = [a.get(value), b.get(value)];
     if (ra !== undefined && rb !== undefined && ra.equals(rb)) continue;
     const states = group.plans.map((plan, i) => {
+      // Neither path has this property's instance (the row is there for another property): none.
+      if (ra?.states[i] === undefined && rb?.states[i] === undefined) return undefined;
       const fresh = initialState(plan.compiled);
       // Violated on a path stays violated there, even if a later mention started a new instance.
       const x = violatedInA(plan, value) ? violated : (ra?.states[i] ?? fresh);

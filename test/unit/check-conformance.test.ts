@@ -5,7 +5,8 @@ import counterRace from '../../examples/counter-race/spec.ts';
 import uploader, { uploaderSpec } from '../../examples/uploader/spec.ts';
 import type { SpecEvent } from '../../instrumentation/index.ts';
 import { checkConformance, decodeEvent, causalOrder, type Alert, type CheckItem, type CheckSummary, type ConformanceOptions } from '../../monitor/index.ts';
-import { attemptAction, type Spec } from '../../properties/index.ts';
+import { attemptAction, defineSpec, type Spec } from '../../properties/index.ts';
+import { Set as ImmutableSet } from 'immutable';
 import { ev } from '../support/hand-events.ts';
 import { deliveredEvents, orderEvents } from '../support/run-order.ts';
 import { REPO } from '../support/run-cli.ts';
@@ -97,6 +98,19 @@ describe('temporal properties in check', () => {
     const orphan = alerts.find((a) => a.name === 'OrphansCleanedUp');
     expect(orphan).toMatchObject({ kind: 'property', verdict: 'violated', semantics: 'LTL3', binding: { id: 1 } });
     expect(orphan!.reason).toMatch(/time bounds use the events' time field/);
+  });
+
+  it('joins explanations without starting an instance that neither of them has', () => {
+    // P1 has an instance for r = 1 (after a); P2 has none on either order, but is violated in
+    // one. The joined row must not hold a fresh P2 that the end of the trace would then judge.
+    const spec = defineSpec<ImmutableSet<unknown>>({
+      name: 'join', init: () => ImmutableSet(),
+      actions: { a: { effect: ({ state, params }) => state.add(params.r) }, b: { effect: ({ state }) => state } },
+      predicates: { started: ({ state }, r) => state.has(r) },
+      properties: { P1: 'forall r: G (action == "a" -> F[<=1000] action == "c")', P2: 'forall r: action != "b" | started(r)' },
+    });
+    const { alerts } = check(spec, [timed(ev('p1', 1, {}, 'a', { r: 1 }), 10), timed(ev('p2', 1, {}, 'b', { r: 1 }), 20)], { maxConfigurations: 1000 });
+    expect(alerts.map((a) => [a.name, a.semantics])).toEqual([['P1', 'LTLf']]);
   });
 
   it('judges what is still pending when the trace ends on the finite trace (LTLf)', () => {
