@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
-import ts from 'typescript';
 import { isSpec, type Spec } from '../../properties/index.ts';
 import { SpecwatchError } from '../errors.ts';
 
@@ -11,8 +10,12 @@ const MAX_TYPE_ERRORS = 10;
 const invalid = (message: string, path: string, cause?: unknown): SpecwatchError =>
   new SpecwatchError(message, { code: 'SPEC_INVALID', cause, context: { spec: path } });
 
-/** Type-checks a spec file (and what it imports) as strict TypeScript; returns readable errors. */
-export function typeErrors(path: string): string[] {
+/**
+ * Type-checks a spec file (and what it imports) as strict TypeScript; returns readable errors.
+ * The compiler is loaded here, not with the CLI: it costs every command about 200 MB otherwise.
+ */
+export async function typeErrors(path: string): Promise<string[]> {
+  const { default: ts } = await import('typescript');
   const program = ts.createProgram([path], {
     strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext,
     allowImportingTsExtensions: true, skipLibCheck: true, types: [], lib: ['lib.es2023.d.ts'],
@@ -34,7 +37,7 @@ export async function loadSpec(path: string, options: { typecheck: boolean }): P
   const absolute = resolve(path);
   if (!existsSync(absolute)) throw invalid(`cannot read spec ${path}: no such file`, path);
   if (options.typecheck && /\.[cm]?ts$/.test(absolute)) {
-    const errors = typeErrors(absolute);
+    const errors = await typeErrors(absolute);
     if (errors.length > 0) {
       throw invalid(`spec ${path} does not type-check:\n  ${errors.join('\n  ')}\n(--no-typecheck runs it anyway)`, path);
     }
