@@ -30,7 +30,7 @@ interface Applied<S, L> {
    * of memory (and the collector's way); the others are replayed from the nearest kept one.
    */
   before: Snapshot<S, L> | undefined;
-  /** The invariants broken and the temporal properties in the snapshot met, always kept: merging may have joined them. */
+  /** The invariants broken, the temporal properties and their earliest deadline in the snapshot met, always kept: merging may have joined them. */
   readonly brokenBefore: Snapshot<S, L>['broken'];
   readonly temporalBefore: Snapshot<S, L>['temporal'];
   readonly deadlineBefore: number;
@@ -376,8 +376,10 @@ export class OrderExploration<S, L> {
       const instances = temporal[g]!;
       const { instances: after, decided, deadline: due } = stepGroup(this.groups[g]!, instances, event.params, valuation, time);
       if (due < deadline) deadline = due;
-      if (after !== instances) temporal = temporal === before.temporal ? [...temporal] : temporal;
-      if (after !== instances) (temporal as Instances[])[g] = after;
+      if (after !== instances) {
+        if (temporal === before.temporal) temporal = [...temporal];
+        (temporal as Instances[])[g] = after;
+      }
       for (const d of decided) {
         const key = d.verdict === 'violated' ? temporalKey(d.plan.name, d.value) : undefined;
         if (key !== undefined && !broken.has(key)) broken = broken.set(key, event);
