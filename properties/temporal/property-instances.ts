@@ -169,9 +169,9 @@ export function finishGroup(group: PropertyGroup, instances: Instances): Array<{
  * are. An instance violated on one side (`violatedIn`) counts as violated there; one missing
  * acts as a new one, as it would at its next mention. Undefined when the past parts differ: they
  * cannot be joined, so both explanations are kept. `differing`: the values whose rows may differ
- * (every value by default).
+ * (a superset: others are left as in `a`).
  */
-export function joinInstances(group: PropertyGroup, a: Instances, b: Instances, violatedInA: (plan: PropertyPlan, value: unknown) => boolean, violatedInB: (plan: PropertyPlan, value: unknown) => boolean, differing: Iterable<unknown> = new Set([...a.keys(), ...b.keys()])): Instances | undefined {
+export function joinInstances(group: PropertyGroup, a: Instances, b: Instances, violatedInA: (plan: PropertyPlan, value: unknown) => boolean, violatedInB: (plan: PropertyPlan, value: unknown) => boolean, differing: Iterable<unknown>): Instances | undefined {
   let joined = a;
   const violated = new MonitorState(F, undefined, 'violated');
   for (const value of differing) {

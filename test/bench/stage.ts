@@ -4,7 +4,8 @@ import { createReadStream } from 'node:fs';
 import { Writable } from 'node:stream';
 import { lastValueFrom, tap } from 'rxjs';
 import { NdjsonLineSplitter, checkTraceFilesReadable, readTraceFiles } from '../../adapters/index.ts';
-import { DEFAULT_LIMITS, causalOrder, checkConformance, decodeEvent } from '../../monitor/index.ts';
+import { DEFAULT_LIMITS, causalOrder, checkConformance, decodeEvent, type CheckItem } from '../../monitor/index.ts';
+import type { Spec } from '../../properties/index.ts';
 import uploader from '../../examples/uploader/spec.ts';
 import eventCount from './event-count-spec.ts';
 import { runCli } from '../../monitor/cli/main.ts';
@@ -39,24 +40,15 @@ const stages: Record<string, Stage> = {
   order: async (path) => countOrdered(path, {}),
   // What `specwatch check` runs: arrival-order causal delivery, then the exploring checker.
   check: async (path) => {
-    let events = 0;
-    let alerts = 0;
-    await lastValueFrom(readTraceFiles([path]).pipe(causalOrder({ settle: 0 }), checkConformance(uploader), tap((item) => {
-      if (item.type === 'summary') events = item.events;
-      else alerts++;
-    })), { defaultValue: null });
-    if (alerts > 0) throw new Error(`the fixed uploader load raised ${alerts} alerts`);
+    const { events, alerts } = await checked(path, uploader);
+    if (alerts.length > 0) throw new Error(`the fixed uploader load raised ${alerts.length} alerts`);
     return events;
   },
   // The same pipeline with a spec that keeps one configuration throughout (event-count-spec.ts).
   'check-one-configuration': async (path) => {
-    let events = 0;
-    let peak = 0;
-    await lastValueFrom(readTraceFiles([path]).pipe(causalOrder({ settle: 0 }), checkConformance(eventCount), tap((item) => {
-      if (item.type !== 'summary') throw new Error(`the event-count spec raised an alert: ${JSON.stringify(item).slice(0, 300)}`);
-      [events, peak] = [item.events, item.peakConfigurations];
-    })), { defaultValue: null });
-    if (peak !== 1) throw new Error(`expected one configuration throughout, the checker kept up to ${peak}`);
+    const { events, alerts, peakConfigurations } = await checked(path, eventCount);
+    if (alerts.length > 0) throw new Error(`the event-count spec raised an alert: ${JSON.stringify(alerts[0]).slice(0, 300)}`);
+    if (peakConfigurations !== 1) throw new Error(`expected one configuration throughout, the checker kept up to ${peakConfigurations}`);
     return events;
   },
   'order-live': async (path) => countOrdered(path, { settle: 0 }),
@@ -70,6 +62,16 @@ const stages: Record<string, Stage> = {
     return count;
   },
 };
+
+/** One file through causal order and the checker, as `specwatch check` runs it. */
+async function checked<S, L>(path: string, spec: Spec<S, L>): Promise<{ events: number; alerts: CheckItem[]; peakConfigurations: number }> {
+  const result = { events: 0, alerts: [] as CheckItem[], peakConfigurations: 0 };
+  await lastValueFrom(readTraceFiles([path]).pipe(causalOrder({ settle: 0 }), checkConformance(spec), tap((item) => {
+    if (item.type !== 'summary') result.alerts.push(item);
+    else [result.events, result.peakConfigurations] = [item.events, item.peakConfigurations];
+  })), { defaultValue: null });
+  return result;
+}
 
 async function countOrdered(path: string, options: { settle?: number }): Promise<number> {
   let count = 0;
