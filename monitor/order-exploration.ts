@@ -26,18 +26,14 @@ interface Applied<S, L> {
   /** Which of the action's next states the path took (actions may be nondeterministic). */
   readonly choice: number;
   /**
-   * Kept for the recent steps and one in every few older ones (SnapshotSpacing), which keeps old states out
-   * of memory (and the collector's way); the others are replayed from the nearest kept one.
+   * Kept for the recent steps, one in every few older ones (SnapshotSpacing) and the pinned
+   * ones, which keeps old states out of memory (and the collector's way); the others are
+   * replayed from the nearest kept one.
    */
   before: Snapshot<S, L> | undefined;
-  /** The invariants broken, the temporal properties and their earliest deadline in the snapshot met, always kept: merging may have joined them. */
-  readonly brokenBefore: Snapshot<S, L>['broken'];
-  readonly temporalBefore: Snapshot<S, L>['temporal'];
-  readonly deadlineBefore: number;
+  /** The snapshot met was joined or moved on in time, not stepped to: a replay would not reach it, so it stays. */
+  readonly pinned: boolean;
 }
-
-const appliedStep = <S, L>(event: SpecEvent, keys: readonly string[], choice: number, before: Snapshot<S, L>): Applied<S, L> =>
-  ({ event, keys, choice, before, brokenBefore: before.broken, temporalBefore: before.temporal, deadlineBefore: before.deadline });
 
 /** How many recent steps keep the snapshot they met, and every how many older steps one does. */
 export interface SnapshotSpacing {
@@ -65,9 +61,19 @@ export type Acceptance<S, L> =
   | { readonly accepted: false; readonly rejection: Rejection<S, L>; readonly inconclusive?: string };
 
 const SHARED = [EVERY_KEY];
+/** Up to this many configurations are merged by pairwise comparison instead of by hash. */
+const PAIRWISE_MERGE = 8;
 const keyOf = (value: unknown): string => (typeof value === 'string' ? `s:${value}` : `j:${JSON.stringify(value)}`);
 
 const ACCEPTED = { accepted: true } as const;
+/** Snapshots made by joining explanations or by time passing, which no replay of steps reaches. */
+const unreplayable = new WeakSet<object>();
+const appliedStep = <S, L>(event: SpecEvent, keys: readonly string[], choice: number, before: Snapshot<S, L>): Applied<S, L> =>
+  ({ event, keys, choice, before, pinned: unreplayable.has(before) });
+const joinedSnapshot = <S, L>(snapshot: Snapshot<S, L>): Snapshot<S, L> => {
+  unreplayable.add(snapshot);
+  return snapshot;
+};
 const NO_LOCAL: unique symbol = Symbol('no local');
 
 // Explanations merge when they agree on everything that decides what comes next: the spec
@@ -304,7 +310,7 @@ export class OrderExploration<S, L> {
             const key = `${cut}:${snapshotHash(now)}`;
             const same = next.get(key)?.find((other) => sameSpecState(other.now, now) && this.joinTemporal(other.now, now) !== undefined);
             if (same !== undefined) {
-              same.now = { ...same.now, broken: same.now.broken.filter((_, name) => now.broken.has(name)), temporal: this.joinTemporal(same.now, now)!, deadline: Math.min(same.now.deadline, now.deadline) };
+              same.now = joinedSnapshot({ ...same.now, broken: same.now.broken.filter((_, name) => now.broken.has(name)), temporal: this.joinTemporal(same.now, now)!, deadline: Math.min(same.now.deadline, now.deadline) });
               continue;
             }
             next.set(key, [...(next.get(key) ?? []), { cut, now, path: [...node.path, appliedStep(event, keys[i]!, choice, node.now)] }]);
@@ -426,7 +432,7 @@ export class OrderExploration<S, L> {
         }
         for (const d of decided) if (d.verdict === 'violated' && !broken.has(temporalKey(d.plan.name, d.value))) broken = broken.set(temporalKey(d.plan.name, d.value), event);
       }
-      configuration.now = { ...now, broken, temporal, deadline };
+      configuration.now = joinedSnapshot({ ...now, broken, temporal, deadline });
     }
   }
 
@@ -443,11 +449,11 @@ export class OrderExploration<S, L> {
     return { now, history, trimmed };
   }
 
-  /** Appends a step; the step that just left the recent part keeps its snapshot only at a checkpoint. */
+  /** Appends a step; the step that just left the recent part keeps its snapshot only at a checkpoint or when pinned. */
   private record(history: Array<Applied<S, L>>, step: Applied<S, L>): void {
     history.push(step);
     const leaving = history.length - 1 - this.spacing.recent;
-    if (leaving > 0 && ++this.recorded % this.spacing.every !== 0) history[leaving]!.before = undefined;
+    if (leaving > 0 && ++this.recorded % this.spacing.every !== 0 && !history[leaving]!.pinned) history[leaving]!.before = undefined;
   }
 
   /** Drops the steps older than the window (in batches); the first step kept gets its snapshot back. */
@@ -459,7 +465,10 @@ export class OrderExploration<S, L> {
     return true;
   }
 
-  /** The snapshot history[index] met: kept, or replayed from the nearest kept one before it. */
+  /**
+   * The snapshot history[index] met: kept, or replayed from the nearest kept one before it.
+   * Exact, since every snapshot between was reached by a step (a joined one is pinned).
+   */
   private snapshotAt(history: ReadonlyArray<Applied<S, L>>, index: number): Snapshot<S, L> {
     let from = index;
     while (history[from]!.before === undefined) from--;
@@ -469,8 +478,7 @@ export class OrderExploration<S, L> {
       if (!Array.isArray(after)) throw new Error(`replaying ${history[i]!.event.proc}#${history[i]!.event.seq} from a checkpoint failed: the spec is not deterministic`);
       now = after[history[i]!.choice]!;
     }
-    const met = history[index]!;
-    return { ...now, broken: met.brokenBefore, temporal: met.temporalBefore, deadline: met.deadlineBefore };
+    return now;
   }
 
   /**
@@ -523,17 +531,19 @@ export class OrderExploration<S, L> {
    */
   private merge(configurations: Array<Configuration<S, L>>): Array<Configuration<S, L>> {
     const merged: Array<Configuration<S, L>> = [];
-    const byHash = new Map<number, Array<Configuration<S, L>>>();
+    // A few are compared pairwise (each comparison costs their difference); hashing would visit
+    // every trie node made since the last merge.
+    const byHash = configurations.length <= PAIRWISE_MERGE ? undefined : new Map<number, Array<Configuration<S, L>>>();
     for (const configuration of configurations) {
-      const h = snapshotHash(configuration.now);
-      const same = byHash.get(h)?.find((other) => sameSpecState(other.now, configuration.now) && this.joinTemporal(other.now, configuration.now) !== undefined);
+      const h = byHash === undefined ? 0 : snapshotHash(configuration.now);
+      const same = (byHash === undefined ? merged : byHash.get(h))?.find((other) => sameSpecState(other.now, configuration.now) && this.joinTemporal(other.now, configuration.now) !== undefined);
       if (same !== undefined) {
         // Either explanation will do: keep the invariants broken on both paths only, and what
         // the temporal properties need on one path or the other.
-        same.now = { ...same.now, broken: same.now.broken.filter((_, name) => configuration.now.broken.has(name)), temporal: this.joinTemporal(same.now, configuration.now)!, deadline: Math.min(same.now.deadline, configuration.now.deadline) };
+        same.now = joinedSnapshot({ ...same.now, broken: same.now.broken.filter((_, name) => configuration.now.broken.has(name)), temporal: this.joinTemporal(same.now, configuration.now)!, deadline: Math.min(same.now.deadline, configuration.now.deadline) });
         continue;
       }
-      byHash.set(h, [...(byHash.get(h) ?? []), configuration]);
+      byHash?.set(h, [...(byHash.get(h) ?? []), configuration]);
       merged.push(configuration);
     }
     if (merged.length > this.maxConfigurations) {

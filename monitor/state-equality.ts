@@ -1,10 +1,10 @@
 import { Map as ImmutableMap, hash, is, isOrdered, isRecord } from 'immutable';
 
 // Explanations that merge usually share most of their state: they come from one snapshot by the
-// same events in another order. Hashing and comparing Immutable maps through their trie nodes,
-// with the hash of every node memoized and shared nodes equal by identity, makes that cost the
-// size of the difference instead of the size of the state. Anything else goes to Immutable's own
-// `hash` and `is`, which agree with these on every value.
+// same events in another order. Comparing Immutable maps through their trie nodes, shared nodes
+// equal by identity, costs the size of the difference instead of the size of the state. Hashes
+// (for many explanations at once) are memoized per node, so each node is hashed once. Anything
+// else goes to Immutable's own `hash` and `is`, which agree with these on every value.
 
 interface TrieNode {
   readonly entries?: ReadonlyArray<readonly [unknown, unknown]>;
@@ -57,47 +57,31 @@ function nodeHash(node: HashedNode): number {
 
 const entryHash = ([key, value]: readonly [unknown, unknown]): number => mix(stateHash(value), hash(key));
 
-/** Whether two states are equal (`is`), quickly when they share structure. */
+const ABSENT = Symbol('absent');
+
+/**
+ * Whether two states are equal (`is`), at the cost of their difference: maps compare only the
+ * entries under trie nodes they do not share, so no hash of either is needed.
+ */
 export function sameState(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return is(a, b);
-  if (stateHash(a) !== stateHash(b)) return false;
   if (isRecord(a) && isRecord(b) && Object.getPrototypeOf(a) === Object.getPrototypeOf(b)) {
     const left = a.toObject();
     const right = b.toObject() as Record<string, unknown>;
-    return Object.entries(left).every(([field, value]) => sameState(value, right[field]));
+    for (const field in left) if (!sameState(left[field], right[field])) return false;
+    return true;
   }
   if (isPlainMap(a) && isPlainMap(b)) {
     if (a.size !== b.size) return false;
-    const [ra, rb] = [rootOf(a), rootOf(b)];
-    if (ra !== undefined && rb !== undefined && sameNode(ra, rb)) return true;
-  }
-  return is(a, b);
-}
-
-/** True when the two nodes are equal; false means "not shown equal this way", not "different". */
-function sameNode(a: TrieNode, b: TrieNode): boolean {
-  if (a === b) return true;
-  if (a.constructor !== b.constructor) return false;
-  if (a.entry !== undefined) return b.entry !== undefined && sameEntry(a.entry, b.entry);
-  if (a.entries !== undefined) {
-    const other = b.entries;
-    return other !== undefined && a.entries.length === other.length && a.entries.every((entry, i) => sameEntry(entry, other[i]!));
-  }
-  if (a.nodes !== undefined) {
-    const other = b.nodes;
-    if (other === undefined || a.nodes.length !== other.length) return false;
-    for (let i = 0; i < a.nodes.length; i++) {
-      const [x, y] = [a.nodes[i], other[i]];
-      if (x === y) continue;
-      if (x === undefined || y === undefined || !sameNode(x, y)) return false;
+    for (const key of differingKeys(a, b)) {
+      const [x, y] = [a.get(key, ABSENT), b.get(key, ABSENT)];
+      if (x === ABSENT || y === ABSENT ? x !== y : !sameState(x, y)) return false;
     }
     return true;
   }
-  return false;
+  return is(a, b);
 }
-
-const sameEntry = (a: readonly [unknown, unknown], b: readonly [unknown, unknown]): boolean => is(a[0], b[0]) && sameState(a[1], b[1]);
 
 /**
  * The keys whose entries may differ between two maps (a superset): the keys under trie nodes
