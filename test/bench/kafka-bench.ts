@@ -3,28 +3,38 @@
 //   (medians of --runs, each monitor run a fresh process, as a user runs it);
 // - latency from publish to the checker's verdict while a producer sends at a steady rate.
 // Uses SPECWATCH_KAFKA_BROKERS, else starts a local broker in a temp dir (and stops it).
-// Options: --events N (default 1000000), --runs N (default 3), --rate N events/s (default 10000),
-//          --seconds N of steady load (default 30), --warmup N of its first seconds reported apart
-//          as start-up (default 5), --skip-latency
+// Options: see USAGE (--help).
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import kafkajs from 'kafkajs';
 import { startLocalBroker } from '../../adapters/kafka/local-broker.ts';
+import { benchOptions, countOption } from './bench-options.ts';
 import { uploaderTrace } from './bench-trace.ts';
 import { measureLatency } from './kafka-latency.ts';
 
-const { values } = parseArgs({ options: {
+const USAGE = `usage: npm run -s bench:kafka -- [--events N] [--runs N] [--rate N] [--seconds N] [--warmup N] [--skip-latency]
+
+Against SPECWATCH_KAFKA_BROKERS (host:port), else a local broker it starts and stops:
+  --events N      events in the topic for consume-only vs specwatch monitor (default 1000000)
+  --runs N        runs of each, medians reported (default 3)
+  --rate N        events/s of the steady load for latency (default 10000)
+  --seconds N     seconds of steady load (default 30)
+  --warmup N      its first seconds, reported apart as start-up (default 5)
+  --skip-latency  only the throughput part`;
+const values = benchOptions(USAGE, {
   events: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '3' },
   rate: { type: 'string', default: '10000' }, seconds: { type: 'string', default: '30' }, warmup: { type: 'string', default: '5' },
   'skip-latency': { type: 'boolean', default: false },
-} });
-const requested = Number(values.events);
-const runs = Number(values.runs);
+});
+const requested = countOption(values, 'events', USAGE);
+const runs = countOption(values, 'runs', USAGE);
+const rate = countOption(values, 'rate', USAGE);
+const seconds = countOption(values, 'seconds', USAGE);
+const warmup = countOption(values, 'warmup', USAGE, 0);
 const BIN = fileURLToPath(new URL('../../bin/specwatch.js', import.meta.url));
 const SPEC = fileURLToPath(new URL('../../examples/uploader/spec.ts', import.meta.url));
 const progress = (line: string): void => void process.stderr.write(`bench:kafka: ${line}\n`);
@@ -97,9 +107,8 @@ try {
     progress(`monitor run ${i + 1}/${runs}`);
     monitor.push(monitorReplay(brokers, topic));
   }
-  const rate = Number(values.rate);
-  if (!values['skip-latency']) progress(`latency at ${rate} events/s for ${values.seconds} s`);
-  const latency = values['skip-latency'] ? undefined : await measureLatency({ brokers, rate, seconds: Number(values.seconds), warmupSeconds: Number(values.warmup), log: progress });
+  if (values['skip-latency'] !== true) progress(`latency at ${rate} events/s for ${seconds} s`);
+  const latency = values['skip-latency'] === true ? undefined : await measureLatency({ brokers, rate, seconds, warmupSeconds: warmup, log: progress });
   const report = {
     machine: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model },
     brokerStartMs,

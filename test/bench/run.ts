@@ -1,18 +1,24 @@
 // `npm run bench`: runs every stage several times, each in a fresh process, and prints one JSON
 // report with medians and ratios against decode-only measured in the same run.
-// Options: --runs N (default 3), --events N (default 1000000), --stages a,b,c (the trace stages,
-// check, and the instrumentation's record-cost and clock-header).
+// Options: see USAGE (--help).
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { benchOptions, countOption } from './bench-options.ts';
 import { benchTrace, uploaderTrace } from './bench-trace.ts';
 import { clockHeaderSizes } from './clock-header-size.ts';
 import { measureRecordCost } from './record-cost.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, events: { type: 'string', default: '1000000' }, stages: { type: 'string' } } });
-const runs = Number(values.runs);
-const events = Number(values.events);
+const ALL_STAGES = ['decode-only', 'decode-validate', 'order', 'order-live', 'order-cli', 'check-one-configuration', 'check', 'record-cost', 'clock-header'];
+const USAGE = `usage: npm run -s bench -- [--runs N] [--events N] [--stages a,b,c]
+
+Runs each stage --runs times (default 3), each in a fresh process, on a generated trace of
+--events events (default 1000000; traces are cached in ~/.cache/specwatch/bench), and prints
+one JSON report: medians, peak RSS, and ratios to decode-only measured in the same run.
+Stages (default all): ${ALL_STAGES.join(', ')}.`;
+const values = benchOptions(USAGE, { runs: { type: 'string', default: '3' }, events: { type: 'string', default: '1000000' }, stages: { type: 'string' } });
+const runs = countOption(values, 'runs', USAGE);
+const events = countOption(values, 'events', USAGE, 16);
 const STAGE = fileURLToPath(new URL('./stage.ts', import.meta.url));
 
 interface StageRun {
@@ -44,7 +50,12 @@ function measure(stage: string, path: string) {
 }
 
 const shape = { processes: 16, events, messageProbability: 0.3, seed: 1 };
-const wanted = values.stages?.split(',') ?? ['decode-only', 'decode-validate', 'order', 'order-live', 'order-cli', 'check-one-configuration', 'check', 'record-cost', 'clock-header'];
+const wanted = typeof values.stages === 'string' ? values.stages.split(',') : ALL_STAGES;
+const unknown = wanted.filter((stage) => !ALL_STAGES.includes(stage));
+if (unknown.length > 0) {
+  process.stderr.write(`unknown stage ${unknown.join(', ')}\n\n${USAGE}\n`);
+  process.exit(2);
+}
 const INSTRUMENTATION = ['record-cost', 'clock-header'];
 const traceStages = wanted.filter((stage) => stage !== 'check' && !INSTRUMENTATION.includes(stage));
 // Traces are made (once, cached) only for the stages that read them.

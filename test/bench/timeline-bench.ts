@@ -1,20 +1,24 @@
 // `npm run -s bench:timeline`: how long `specwatch timeline` takes and how big its page is, for
 // uploader traces of 10,000 and 100,000 events (with and without --spec), and how soon Chromium
 // first draws the page. Medians of --runs (3) fresh processes and page loads; JSON on stdout.
-// Options: --runs N, --events 10000,100000
+// Options: see USAGE (--help).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { chromiumPath, launchChromium } from '../support/chromium.ts';
+import { benchOptions, countOption } from './bench-options.ts';
 import { uploaderTrace } from './bench-trace.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, events: { type: 'string', default: '10000,100000' } } });
-const runs = Number(values.runs);
-const sizes = values.events!.split(',').map(Number);
+const USAGE = `usage: npm run -s bench:timeline -- [--runs N] [--events 10000,100000]
+
+For uploader traces of each size in --events: how long specwatch timeline takes, with and without
+--spec, how big the page is, and how soon Chromium first draws it. Medians of --runs (default 3).`;
+const values = benchOptions(USAGE, { runs: { type: 'string', default: '3' }, events: { type: 'string', default: '10000,100000' } });
+const runs = countOption(values, 'runs', USAGE);
+const sizes = String(values.events).split(',').map((size) => countOption({ events: size }, 'events', USAGE, 16));
 const BIN = fileURLToPath(new URL('../../bin/specwatch.js', import.meta.url));
 const SPEC = fileURLToPath(new URL('../../examples/uploader/spec.ts', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'specwatch-timeline-bench-'));
