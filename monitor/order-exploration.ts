@@ -70,7 +70,7 @@ const ACCEPTED = { accepted: true } as const;
 const unreplayable = new WeakSet<object>();
 const appliedStep = <S, L>(event: SpecEvent, keys: readonly string[], choice: number, before: Snapshot<S, L>): Applied<S, L> =>
   ({ event, keys, choice, before, pinned: unreplayable.has(before) });
-const joinedSnapshot = <S, L>(snapshot: Snapshot<S, L>): Snapshot<S, L> => {
+const markUnreplayable = <S, L>(snapshot: Snapshot<S, L>): Snapshot<S, L> => {
   unreplayable.add(snapshot);
   return snapshot;
 };
@@ -310,7 +310,7 @@ export class OrderExploration<S, L> {
             const key = `${cut}:${snapshotHash(now)}`;
             const same = next.get(key)?.find((other) => sameSpecState(other.now, now) && this.joinTemporal(other.now, now) !== undefined);
             if (same !== undefined) {
-              same.now = joinedSnapshot({ ...same.now, broken: same.now.broken.filter((_, name) => now.broken.has(name)), temporal: this.joinTemporal(same.now, now)!, deadline: Math.min(same.now.deadline, now.deadline) });
+              same.now = this.joined(same.now, now);
               continue;
             }
             next.set(key, [...(next.get(key) ?? []), { cut, now, path: [...node.path, appliedStep(event, keys[i]!, choice, node.now)] }]);
@@ -394,6 +394,15 @@ export class OrderExploration<S, L> {
     return { state, locals, broken, temporal, time, deadline };
   }
 
+  /**
+   * Two explanations in the same spec state whose temporal properties join, as one: either will
+   * do, so keep the invariants broken on both paths only, and what the temporal properties need
+   * on one path or the other.
+   */
+  private joined(a: Snapshot<S, L>, b: Snapshot<S, L>): Snapshot<S, L> {
+    return markUnreplayable({ ...a, broken: a.broken.filter((_, name) => b.broken.has(name)), temporal: this.joinTemporal(a, b)!, deadline: Math.min(a.deadline, b.deadline) });
+  }
+
   /** The temporal properties of two explanations in the same spec state, joined; undefined if they cannot be. */
   private joinTemporal(a: Snapshot<S, L>, b: Snapshot<S, L>): Snapshot<S, L>['temporal'] | undefined {
     if (a.temporal === b.temporal) return a.temporal;
@@ -432,7 +441,7 @@ export class OrderExploration<S, L> {
         }
         for (const d of decided) if (d.verdict === 'violated' && !broken.has(temporalKey(d.plan.name, d.value))) broken = broken.set(temporalKey(d.plan.name, d.value), event);
       }
-      configuration.now = joinedSnapshot({ ...now, broken, temporal, deadline });
+      configuration.now = markUnreplayable({ ...now, broken, temporal, deadline });
     }
   }
 
@@ -538,9 +547,7 @@ export class OrderExploration<S, L> {
       const h = byHash === undefined ? 0 : snapshotHash(configuration.now);
       const same = (byHash === undefined ? merged : byHash.get(h))?.find((other) => sameSpecState(other.now, configuration.now) && this.joinTemporal(other.now, configuration.now) !== undefined);
       if (same !== undefined) {
-        // Either explanation will do: keep the invariants broken on both paths only, and what
-        // the temporal properties need on one path or the other.
-        same.now = joinedSnapshot({ ...same.now, broken: same.now.broken.filter((_, name) => configuration.now.broken.has(name)), temporal: this.joinTemporal(same.now, configuration.now)!, deadline: Math.min(same.now.deadline, configuration.now.deadline) });
+        same.now = this.joined(same.now, configuration.now);
         continue;
       }
       byHash?.set(h, [...(byHash.get(h) ?? []), configuration]);
