@@ -17,6 +17,8 @@ export type {
 export { readFirst } from './read-first.ts';
 export { checkConformance, DEFAULT_MAX_CONFIGURATIONS, DEFAULT_REORDER_WINDOW } from './check-conformance.ts';
 export type { CheckItem, CheckSummary, ConformanceOptions } from './check-conformance.ts';
+export { checkExitStatus, checkTrace, describeCheckSummary } from './check-trace.ts';
+export type { CheckTraceOptions } from './check-trace.ts';
 export { alertId } from './alerts.ts';
 export type { Alert, AlertEvent, AlertKind } from './alerts.ts';
 export { OrderExploration } from './order-exploration.ts';

@@ -1,5 +1,6 @@
-import { checkConformance, DEFAULT_MAX_CONFIGURATIONS, DEFAULT_REORDER_WINDOW, type CheckSummary } from '../check-conformance.ts';
-import { causalOrder, DEFAULT_MAX_HELD } from '../causal-order.ts';
+import { DEFAULT_MAX_CONFIGURATIONS, DEFAULT_REORDER_WINDOW, type CheckSummary } from '../check-conformance.ts';
+import { DEFAULT_MAX_HELD } from '../causal-order.ts';
+import { checkExitStatus, checkTrace, describeCheckSummary } from '../check-trace.ts';
 import { describeAlert } from '../describe-alert.ts';
 import type { CliEnvironment } from './cli-environment.ts';
 import { LIMIT_HELP, limitFlags, limitsFrom, numberOption, parseCommandArgs, usageError } from './cli-options.ts';
@@ -62,7 +63,7 @@ export async function checkCommand(args: readonly string[], env: CliEnvironment)
   const progress = new ProgressLine(env.stderr, !quiet, () => `specwatch check: ${alerts} alerts so far`);
   try {
     await new Promise<void>((resolve, reject) => {
-      env.readTraceFiles(positionals, { limits }).pipe(causalOrder({ maxHeld, settle: 0 }), checkConformance(spec, conformance)).subscribe({
+      env.readTraceFiles(positionals, { limits }).pipe(checkTrace(spec, { ...conformance, maxHeld })).subscribe({
         next: (item) => {
           if (item.type === 'summary') summary = item;
           else {
@@ -79,10 +80,6 @@ export async function checkCommand(args: readonly string[], env: CliEnvironment)
   }
   await out.end();
   if (summary === undefined) return 2;
-  if (!quiet) {
-    const kinds = Object.entries(summary.alerts).map(([kind, n]) => `${n} ${kind}`).join(', ');
-    env.stderr.write(`specwatch check: ${summary.events.toLocaleString('en-US')} events checked against ${summary.spec}: ${alerts === 0 ? 'all conform' : kinds}` +
-      ` (most orders explored at once: ${summary.peakConfigurations})\n`);
-  }
-  return summary.violated > 0 ? 1 : summary.inconclusive > 0 ? 3 : 0;
+  if (!quiet) env.stderr.write(`${describeCheckSummary(summary)}\n`);
+  return checkExitStatus(summary);
 }

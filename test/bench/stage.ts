@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { Writable } from 'node:stream';
 import { lastValueFrom, tap } from 'rxjs';
 import { NdjsonLineSplitter, checkTraceFilesReadable, readTraceFiles } from '../../adapters/index.ts';
-import { DEFAULT_LIMITS, causalOrder, checkConformance, decodeEvent, type CheckItem } from '../../monitor/index.ts';
+import { DEFAULT_LIMITS, causalOrder, checkTrace, decodeEvent, type CheckItem } from '../../monitor/index.ts';
 import type { Spec } from '../../properties/index.ts';
 import uploader from '../../examples/uploader/spec.ts';
 import eventCount from './event-count-spec.ts';
@@ -66,7 +66,7 @@ const stages: Record<string, Stage> = {
 /** One file through causal order and the checker, as `specwatch check` runs it. */
 async function checked<S, L>(path: string, spec: Spec<S, L>): Promise<{ events: number; alerts: CheckItem[]; peakConfigurations: number }> {
   const result = { events: 0, alerts: [] as CheckItem[], peakConfigurations: 0 };
-  await lastValueFrom(readTraceFiles([path]).pipe(causalOrder({ settle: 0 }), checkConformance(spec), tap((item) => {
+  await lastValueFrom(readTraceFiles([path]).pipe(checkTrace(spec), tap((item) => {
     if (item.type !== 'summary') result.alerts.push(item);
     else [result.events, result.peakConfigurations] = [item.events, item.peakConfigurations];
   })), { defaultValue: null });

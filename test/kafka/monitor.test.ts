@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openKafkaEventSource } from '../../adapters/kafka/index.ts';
 import uploader from '../../examples/uploader/spec.ts';
 import type { SpecEvent } from '../../instrumentation/index.ts';
-import { DEFAULT_LIMITS, causalOrder, checkConformance, type Alert, type CheckSummary } from '../../monitor/index.ts';
+import { DEFAULT_LIMITS, causalOrder, checkTrace, type Alert, type CheckSummary } from '../../monitor/index.ts';
 import { specwatchAsync, startSpecwatch, type RunningCli } from '../support/run-cli.ts';
 import { writeIncidentTrace } from './incident-trace.ts';
 import { kafkaBrokers, kafkaSkipReason } from './kafka-context.ts';
@@ -129,7 +129,7 @@ describe.skipIf(brokers === undefined)('specwatch and a real Kafka broker', () =
     const source = await openKafkaEventSource({ brokers: [brokers!], clientId: 'specwatch-test' }, {
       topic, start: { kind: 'beginning' }, end: { kind: 'now' }, limits: DEFAULT_LIMITS, maxQueuedPerPartition: 2500, log: () => undefined,
     });
-    const items = await lastValueFrom(source.items.pipe(causalOrder({ settle: 0 }), checkConformance(uploader), toArray()));
+    const items = await lastValueFrom(source.items.pipe(checkTrace(uploader), toArray()));
     await source.stop(async () => undefined);
     const summary = items.find((i): i is CheckSummary => i.type === 'summary')!;
     expect(summary.events).toBe(incident.events);
