@@ -122,9 +122,15 @@ const eventField = (event: SpecEvent, field: string): unknown => {
   return field === 'action' ? event.action : field === 'proc' ? event.proc : field === 'service' ? event.service : undefined;
 };
 
+// Indexed loops, not includes: this runs for each recent step of every event.
 const sharesKey = (a: readonly string[], b: readonly string[]): boolean => {
-  for (const key of a) if (key === EVERY_KEY || b.includes(key)) return true;
-  return b.includes(EVERY_KEY);
+  for (let i = 0; i < a.length; i++) {
+    const key = a[i];
+    if (key === EVERY_KEY) return true;
+    for (let j = 0; j < b.length; j++) if (b[j] === key) return true;
+  }
+  for (let j = 0; j < b.length; j++) if (b[j] === EVERY_KEY) return true;
+  return false;
 };
 
 /** Whether `earlier` (before in the delivery order) is in the causal past of `later`. */
