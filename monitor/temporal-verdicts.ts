@@ -1,7 +1,6 @@
 import { Map as ImmutableMap } from 'immutable';
 import { Observable, asyncScheduler, type OperatorFunction, type SchedulerLike, type Subscription } from 'rxjs';
-import { finishGroup, groupAtTime, parseProperty, planProperty, stepGroup, type Decision, type Instances, type PropertyGroup, type TemporalProperty, type Valuation } from '../properties/index.ts';
-import { nextDeadline } from '../properties/temporal/obligation.ts';
+import { finishGroup, groupAtTime, groupProperties, parseProperty, planProperty, stepGroup, type Decision, type Instances, type PropertyGroup, type TemporalProperty, type Valuation } from '../properties/index.ts';
 
 /** One step for a temporal property: the predicates and event fields now, and the event's parameters (for forall). */
 export interface TemporalStep {
@@ -30,7 +29,7 @@ export interface TemporalVerdictOptions {
  */
 export function temporalVerdicts(property: TemporalProperty | string, options: TemporalVerdictOptions = {}): OperatorFunction<TemporalStep, TemporalVerdict> {
   const plan = planProperty('property', typeof property === 'string' ? parseProperty(property) : property);
-  const group: PropertyGroup = { variable: plan.property.variable, plans: [plan] };
+  const [group] = groupProperties([plan]) as [PropertyGroup];
   const scheduler = options.scheduler ?? asyncScheduler;
   const bindingOf = (value: unknown) => (plan.property.variable === undefined ? {} : { [plan.property.variable]: value });
   return (source) =>
@@ -44,7 +43,7 @@ export function temporalVerdicts(property: TemporalProperty | string, options: T
       const arm = () => {
         let earliest = Infinity;
         for (const { states: [state] } of instances.values()) {
-          const d = state !== undefined && state.verdict === 'inconclusive' ? nextDeadline(state.obligation) : undefined;
+          const d = state !== undefined && state.verdict === 'inconclusive' ? state.deadline : undefined;
           if (d !== undefined && d < earliest) earliest = d;
         }
         if (earliest === timerAt) return;

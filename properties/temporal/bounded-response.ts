@@ -1,7 +1,7 @@
 // G (P -> F[<=d] Q) with P and Q about the present step only: the shape of most service-level
 // properties (a trigger must be answered in time). Its monitor only ever holds G alone, or G
 // with one deadline, so a step needs two boolean evaluations instead of a progression.
-import { F, bounded, type Obligation } from './obligation.ts';
+import { bounded, type Obligation } from './obligation.ts';
 
 /** F[<=d] Q, G's bound, and its deadlines (Fd). */
 type Bounded = Extract<Obligation, { n: number }>;
@@ -40,29 +40,30 @@ export function holdsNow(o: Obligation, values: readonly boolean[]): boolean {
 }
 
 /** The deadline when `o` is G with one pending deadline: and(Fd, G), sorted by key as junction sorts. */
-function pending(r: BoundedResponse, o: Obligation): Bounded | undefined {
+export function awaitingDeadline(r: BoundedResponse, o: Obligation): number | undefined {
   if (o.k !== 'and' || o.parts.length !== 2) return undefined;
   const [deadline, always] = o.parts as [Obligation, Obligation];
   if (deadline.k !== 'Fd' || always.key !== r.always.key || deadline.f.key !== r.within.f.key) return undefined;
-  return deadline;
+  return deadline.n;
 }
 
 /** and(Fd, G) as junction makes it (parts sorted by key: "Fd…" before "G…"), without its general work. */
-function withDeadline(r: BoundedResponse, at: number, always: Obligation): Obligation {
-  const deadline = bounded('Fd', at, r.within.f);
-  return { k: 'and', parts: [deadline, always], key: `and(${deadline.key},${always.key})` };
+export function awaitingObligation(r: BoundedResponse, due: number): Obligation {
+  const deadline = bounded('Fd', due, r.within.f);
+  return { k: 'and', parts: [deadline, r.always], key: `and(${deadline.key},${r.always.key})` };
 }
 
-export function stepResponse(r: BoundedResponse, o: Obligation, values: readonly boolean[], time: number): Obligation | undefined {
+/**
+ * One step of G (P -> F[<=d] Q), at rest (`due` undefined) or waiting until `due`: the same state,
+ * back at rest, too late (violated), or waiting until the deadline returned.
+ */
+export function respond(r: BoundedResponse, due: number | undefined, values: readonly boolean[], time: number): 'same' | 'rest' | 'late' | number {
   const answered = holdsNow(r.within.f, values);
   let triggered = !answered;
   if (triggered) for (const excuse of r.excuses) if (holdsNow(excuse, values)) { triggered = false; break; }
-  if (o === r.always || o.key === r.always.key) return triggered ? withDeadline(r, time + r.within.n, o) : o;
-  const deadline = pending(r, o);
-  if (deadline === undefined) return undefined;
-  const always = (o as { readonly parts: readonly Obligation[] }).parts[1]!;
-  if (time > deadline.n) return F;
-  if (answered) return always;
+  if (due === undefined) return triggered ? time + r.within.n : 'same';
+  if (time > due) return 'late';
+  if (answered) return 'rest';
   // A new trigger's deadline is never earlier at a later time, and of two the earlier one stays.
-  return triggered && time + r.within.n < deadline.n ? withDeadline(r, time + r.within.n, always) : o;
+  return triggered && time + r.within.n < due ? time + r.within.n : 'same';
 }

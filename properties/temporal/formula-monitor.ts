@@ -1,8 +1,8 @@
 import { hash } from 'immutable';
-import { stepResponse } from './bounded-response.ts';
+import { awaitingDeadline, awaitingObligation, respond, type BoundedResponse } from './bounded-response.ts';
 import { compileFormula, resolveTerm, type CompiledFormula, type Literal, type Valuation } from './compile-formula.ts';
 import type { Formula } from './formula.ts';
-import { acceptsEnd, assumeMore, nextDeadline, passTime, progress, progressWithin, withinWindow, type Obligation, type TimeWindow } from './obligation.ts';
+import { F, acceptsEnd, assumeMore, nextDeadline, passTime, progress, progressWithin, withinWindow, type Obligation, type TimeWindow } from './obligation.ts';
 
 /** LTL3: decided once every infinite continuation agrees; a decided verdict never changes. */
 export type Verdict = 'satisfied' | 'violated' | 'inconclusive';
@@ -19,12 +19,41 @@ export class MonitorState {
   private lastValues: number | string | undefined;
   private lastWindow: TimeWindow | undefined;
   private lastNext: MonitorState | undefined;
+  private made: Obligation | undefined;
+  // A bounded response waiting for its answer keeps only its deadline: most are answered before
+  // anything reads the obligation, so it is made only when asked for.
+  private response: BoundedResponse | undefined;
+  private due = 0;
 
   constructor(
-    readonly obligation: Obligation,
+    obligation: Obligation | undefined,
     readonly past: readonly boolean[] | undefined,
     readonly verdict: Verdict,
-  ) {}
+  ) {
+    this.made = obligation;
+  }
+
+  /** A bounded response whose trigger must be answered by `due`: G with F[<=d] Q pending. */
+  static awaiting(response: BoundedResponse, due: number): MonitorState {
+    const state = new MonitorState(undefined, undefined, 'inconclusive');
+    state.response = response;
+    state.due = due;
+    return state;
+  }
+
+  get obligation(): Obligation {
+    return (this.made ??= awaitingObligation(this.response!, this.due));
+  }
+
+  /** The earliest deadline in the obligation, when time alone could decide something. */
+  get deadline(): number | undefined {
+    return this.response !== undefined ? this.due : nextDeadline(this.obligation);
+  }
+
+  /** The deadline of a bounded response waiting for its answer, else undefined. */
+  awaitingUntil(response: BoundedResponse): number | undefined {
+    return this.response !== undefined ? this.due : awaitingDeadline(response, this.obligation);
+  }
 
   get key(): string {
     return (this.text ??= `${this.obligation.key}|${this.past?.map((b) => (b ? 1 : 0)).join('') ?? '-'}|${this.verdict}`);
@@ -64,7 +93,8 @@ export const initialState = (compiled: CompiledFormula): MonitorState => {
 
 /** Whether a monitor in this state behaves exactly as a fresh one (so it can be dropped and made again). */
 export const atRest = (compiled: CompiledFormula, state: MonitorState): boolean =>
-  compiled.past.length === 0 && state.obligation.key === compiled.obligation.key && acceptsEnd(compiled.obligation);
+  compiled.past.length === 0 && (compiled.response === undefined || state.awaitingUntil(compiled.response) === undefined) &&
+  state.obligation.key === compiled.obligation.key && acceptsEnd(compiled.obligation);
 
 // Progressions without an absolute deadline depend only on the obligation and the literals'
 // values (a relative bound only turns into a deadline in the result, which is then not kept):
@@ -101,10 +131,13 @@ export function stepMonitor(compiled: CompiledFormula, state: MonitorState, valu
     if (v) small |= 1 << (i & 31);
   }
   if (compiled.response !== undefined && state.verdict === 'inconclusive') {
-    const obligation = stepResponse(compiled.response, state.obligation, values, time);
-    if (obligation === state.obligation) return state;
-    if (obligation === compiled.obligation || obligation?.key === compiled.obligation.key) return initialState(compiled);
-    if (obligation !== undefined) return new MonitorState(obligation, undefined, obligation.k === 'false' ? 'violated' : 'inconclusive');
+    const r = compiled.response;
+    const due = state.awaitingUntil(r);
+    const atRestNow = due === undefined && (state.obligation === r.always || state.obligation.key === r.always.key);
+    if (due !== undefined || atRestNow) {
+      const answer = respond(r, due, values, time);
+      return answer === 'same' ? state : answer === 'rest' ? initialState(compiled) : answer === 'late' ? new MonitorState(F, undefined, 'violated') : MonitorState.awaiting(r, answer);
+    }
   }
   // The literals' own values (past ones are derived from them and the state) name the step.
   const bits = literals.length <= 31 ? small : values.map((v) => (v ? '1' : '0')).join('');
@@ -127,7 +160,7 @@ export const samePast = (a: readonly boolean[] | undefined, b: readonly boolean[
 
 /** Time passed with no step: a deadline gone by decides what it decides. */
 export function monitorAtTime(state: MonitorState, now: number): MonitorState {
-  if (state.verdict !== 'inconclusive' || nextDeadline(state.obligation) === undefined) return state;
+  if (state.verdict !== 'inconclusive' || state.deadline === undefined) return state;
   const obligation = passTime(state.obligation, now);
   return obligation === state.obligation ? state : new MonitorState(obligation, state.past, onlineVerdict(obligation));
 }

@@ -2,7 +2,7 @@ import type { Map as ImmutableMap } from 'immutable';
 import { compileFormula, type CompiledFormula, type Valuation } from './compile-formula.ts';
 import { propertyText, type TemporalProperty } from './formula.ts';
 import { MonitorState, atRest, finiteVerdict, initialState, monitorAtTime, onlineVerdict, samePast, stepMonitor } from './formula-monitor.ts';
-import { F, junction, nextDeadline } from './obligation.ts';
+import { F, junction } from './obligation.ts';
 
 /** A temporal property ready to monitor: compiled once, instantiated per value of its variable. */
 export interface PropertyPlan {
@@ -10,10 +10,14 @@ export interface PropertyPlan {
   readonly property: TemporalProperty;
   readonly compiled: CompiledFormula;
   readonly text: string;
+  /** The state of a new instance (kept here: it is met on most steps). */
+  readonly initial: MonitorState;
 }
 
-export const planProperty = (name: string, property: TemporalProperty): PropertyPlan =>
-  ({ name, property, compiled: compileFormula(property.formula), text: propertyText(property) });
+export const planProperty = (name: string, property: TemporalProperty): PropertyPlan => {
+  const compiled = compileFormula(property.formula);
+  return { name, property, compiled, text: propertyText(property), initial: initialState(compiled) };
+};
 
 /**
  * The properties quantified over one variable (or over none), stepped together: an event names
@@ -22,15 +26,17 @@ export const planProperty = (name: string, property: TemporalProperty): Property
 export interface PropertyGroup {
   readonly variable: string | undefined;
   readonly plans: readonly PropertyPlan[];
+  /** The variable's value at the step being taken: one object per group, rebound each step (nothing keeps it). */
+  readonly binding: Record<string, unknown>;
 }
 
 /** Groups by variable, in the order the properties first name each. */
 export function groupProperties(plans: readonly PropertyPlan[]): PropertyGroup[] {
-  const groups: Array<{ variable: string | undefined; plans: PropertyPlan[] }> = [];
+  const groups: Array<{ variable: string | undefined; plans: PropertyPlan[]; binding: Record<string, unknown> }> = [];
   for (const plan of plans) {
     const variable = plan.property.variable;
     const group = groups.find((g) => g.variable === variable);
-    if (group === undefined) groups.push({ variable, plans: [plan] });
+    if (group === undefined) groups.push({ variable, plans: [plan], binding: variable === undefined ? {} : { [variable]: null } });
     else group.plans.push(plan);
   }
   return groups;
@@ -74,6 +80,7 @@ export interface Decision {
 }
 
 const NONE: readonly Decision[] = [];
+
 const isScalar = (v: unknown): boolean => v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 const emptyRow = (states: ReadonlyArray<MonitorState | undefined>): boolean => states.every((s) => s === undefined);
 
@@ -91,14 +98,15 @@ export function stepGroup(group: PropertyGroup, instances: Instances, params: Re
     value = params[variable];
   }
   const row = instances.get(value);
-  const bindings = variable === undefined ? {} : { [variable]: value };
+  const bindings = group.binding;
+  if (variable !== undefined) bindings[variable] = value;
   let states: Array<MonitorState | undefined> | undefined;
   let decided: Decision[] | undefined;
   let deadline = Infinity;
   for (let i = 0; i < group.plans.length; i++) {
     const plan = group.plans[i]!;
     const held = row?.states[i];
-    const before = held ?? initialState(plan.compiled);
+    const before = held ?? plan.initial;
     if (variable === undefined && before.verdict !== 'inconclusive') continue;
     const after = stepMonitor(plan.compiled, before, valuation, time, bindings);
     let kept: MonitorState | undefined = after;
@@ -109,7 +117,7 @@ export function stepGroup(group: PropertyGroup, instances: Instances, params: Re
     if (kept === held) continue;
     states ??= row === undefined ? new Array<MonitorState | undefined>(group.plans.length).fill(undefined) : [...row.states];
     states[i] = kept;
-    const due = kept === undefined || kept.verdict !== 'inconclusive' ? undefined : nextDeadline(kept.obligation);
+    const due = kept === undefined || kept.verdict !== 'inconclusive' ? undefined : kept.deadline;
     if (due !== undefined && due < deadline) deadline = due;
   }
   if (states === undefined) return { instances, decided: decided ?? NONE, deadline };
@@ -128,7 +136,7 @@ export function groupAtTime(group: PropertyGroup, instances: Instances, now: num
     let states: Array<MonitorState | undefined> | undefined;
     row.states.forEach((state, i) => {
       if (state === undefined || state.verdict !== 'inconclusive') return;
-      const deadline = nextDeadline(state.obligation);
+      const deadline = state.deadline;
       if (deadline === undefined) return;
       if (deadline >= now) {
         earliest = Math.min(earliest, deadline);
@@ -136,7 +144,7 @@ export function groupAtTime(group: PropertyGroup, instances: Instances, now: num
       }
       const after = monitorAtTime(state, now);
       states ??= [...row.states];
-      const left = after.verdict === 'inconclusive' ? nextDeadline(after.obligation) : undefined;
+      const left = after.verdict === 'inconclusive' ? after.deadline : undefined;
       if (left !== undefined) earliest = Math.min(earliest, left);
       if (after.verdict === 'inconclusive') states[i] = after;
       else {
