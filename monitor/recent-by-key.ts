@@ -3,14 +3,10 @@ import type { SpecEvent } from '../instrumentation/index.ts';
 /** The footprint key of events that did not say what they touch: it is shared with every key. */
 export const EVERY_KEY = '*';
 
-interface Entry {
-  readonly event: SpecEvent;
-  readonly index: number;
-}
-
 interface KeyRecord {
-  /** Accepted events on this key, oldest first, from `head` on. */
-  recent: Entry[];
+  /** Accepted events on this key, oldest first, from `head` on, and when each was accepted (parallel arrays: no object per entry). */
+  recent: SpecEvent[];
+  indices: number[];
   head: number;
   /** Events past the window, only as the highest seq per process: all "beyond the window" needs. */
   older: Map<string, number> | undefined;
@@ -41,7 +37,8 @@ export class RecentByKey {
   private readonly evicted = new Map<string, number>();
   private count = 0;
   /** Every (record, index) added, oldest first: what leaves the window next, so idle keys drop their events too. */
-  private readonly added: Array<{ readonly record: KeyRecord; readonly index: number }> = [];
+  private addedRecords: KeyRecord[] = [];
+  private addedIndices: number[] = [];
   private addedHead = 0;
 
   constructor(
@@ -51,17 +48,21 @@ export class RecentByKey {
 
   add(event: SpecEvent, keys: readonly string[]): void {
     const index = this.count++;
-    for (const key of keys) {
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k]!;
       let record = this.records.get(key);
-      if (record === undefined) this.records.set(key, (record = { recent: [], head: 0, older: undefined, last: index }));
-      record.recent.push({ event, index });
+      if (record === undefined) this.records.set(key, (record = { recent: [], indices: [], head: 0, older: undefined, last: index }));
+      record.recent.push(event);
+      record.indices.push(index);
       record.last = index;
-      this.added.push({ record, index });
+      this.addedRecords.push(record);
+      this.addedIndices.push(index);
     }
     const oldest = index - this.window;
-    while (this.addedHead < this.added.length && this.added[this.addedHead]!.index < oldest) this.expire(this.added[this.addedHead++]!.record, index);
-    if (this.addedHead > 1024 && this.addedHead * 2 > this.added.length) {
-      this.added.splice(0, this.addedHead);
+    while (this.addedHead < this.addedIndices.length && this.addedIndices[this.addedHead]! < oldest) this.expire(this.addedRecords[this.addedHead++]!, index);
+    if (this.addedHead > 1024 && this.addedHead * 2 > this.addedIndices.length) {
+      this.addedRecords = this.addedRecords.slice(this.addedHead);
+      this.addedIndices = this.addedIndices.slice(this.addedHead);
       this.addedHead = 0;
     }
     if (this.records.size > this.maxKeys) this.evictIdle(index);
@@ -81,7 +82,7 @@ export class RecentByKey {
       this.expire(record, this.count);
       if (record.older !== undefined && !knowsAll(event, record.older)) beyondWindow = true;
       for (let i = record.head; i < record.recent.length; i++) {
-        const other = record.recent[i]!.event;
+        const other = record.recent[i]!;
         const known = event.vc[other.proc];
         if (!(typeof known === 'number' && Object.hasOwn(event.vc, other.proc) && known >= other.seq)) rivals.add(other);
       }
@@ -91,13 +92,14 @@ export class RecentByKey {
 
   private expire(record: KeyRecord, index: number): void {
     const oldest = index - this.window;
-    while (record.head < record.recent.length && record.recent[record.head]!.index < oldest) {
-      fold((record.older ??= new Map()), record.recent[record.head]!.event);
+    while (record.head < record.indices.length && record.indices[record.head]! < oldest) {
+      fold((record.older ??= new Map()), record.recent[record.head]!);
       record.head++;
     }
     // Drop expired entries (and their events) once they are half the array, or all of it.
     if (record.head > 0 && (record.head === record.recent.length || (record.head >= 8 && record.head * 2 > record.recent.length))) {
       record.recent = record.recent.slice(record.head);
+      record.indices = record.indices.slice(record.head);
       record.head = 0;
     }
   }
@@ -108,7 +110,7 @@ export class RecentByKey {
     for (const [key, record] of this.records) {
       if (this.records.size <= target) break;
       if (record.last >= index - this.window) continue;
-      for (let i = record.head; i < record.recent.length; i++) fold(this.evicted, record.recent[i]!.event);
+      for (let i = record.head; i < record.recent.length; i++) fold(this.evicted, record.recent[i]!);
       for (const [proc, seq] of record.older ?? []) if ((this.evicted.get(proc) ?? 0) < seq) this.evicted.set(proc, seq);
       this.records.delete(key);
     }
