@@ -31,6 +31,11 @@ export interface LatencyReport {
   readonly steady: LatencyPhase;
   /** When, from the first event, every later half second's worst latency stayed under 50 ms (undefined: never). */
   readonly settledAfterSeconds: number | undefined;
+  /**
+   * The floor, measured first in the same run with the same load: a bare kafkajs consumer that
+   * only parses each value. Latency = when it had the event − its time.
+   */
+  readonly consumeOnly: { readonly unreceived: number; readonly startup: LatencyPhase; readonly steady: LatencyPhase };
 }
 
 function phase(latencies: number[]): LatencyPhase {
@@ -65,19 +70,78 @@ function afterVerdict(note: (event: SpecEvent) => void): OperatorFunction<Ordere
   }));
 }
 
+interface LatencyOptions {
+  readonly brokers: string;
+  readonly rate: number;
+  readonly seconds: number;
+  readonly warmupSeconds: number;
+  readonly log: (line: string) => void;
+}
+
+/** A fresh 6-partition topic. */
+async function newTopic(brokers: string, prefix: string): Promise<string> {
+  const topic = `${prefix}-${randomUUID().slice(0, 8)}`;
+  const admin = new kafkajs.Kafka({ clientId: 'specwatch-bench', brokers: [brokers], logLevel: kafkajs.logLevel.NOTHING }).admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 6 }], waitForLeaders: true });
+  await admin.disconnect();
+  return topic;
+}
+
+/** Runs the steady publisher to the end; resolves to how many events it sent. */
+async function publishSteadily(options: LatencyOptions, topic: string): Promise<number> {
+  const publisher = spawn(process.execPath, ['--import', 'tsx', PUBLISHER, options.brokers, topic, String(options.rate), String(options.seconds)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  publisher.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  const exitCode = await new Promise<number | null>((resolve) => publisher.on('exit', resolve));
+  if (exitCode !== 0) throw new Error(`the steady publisher exited ${exitCode}`);
+  return (JSON.parse(output) as { sent: number }).sent;
+}
+
+/** Waits until `done()` or as long again as the sending took. */
+async function awaitBacklog(options: LatencyOptions, done: () => boolean): Promise<void> {
+  const until = Date.now() + options.seconds * 1000;
+  while (!done() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
+const phases = (series: ReadonlyArray<readonly [number, number]>, warmupSeconds: number) => ({
+  startup: phase(series.filter(([since]) => since < warmupSeconds * 1000).map(([, latency]) => latency)),
+  steady: phase(series.filter(([since]) => since >= warmupSeconds * 1000).map(([, latency]) => latency)),
+});
+
+/** The same load read by a bare kafkajs consumer that only parses each value: what the transport itself costs here. */
+async function consumeOnlyLatency(options: LatencyOptions): Promise<LatencyReport['consumeOnly']> {
+  const topic = await newTopic(options.brokers, 'bench-latency-consume');
+  const consumer = new kafkajs.Kafka({ clientId: 'specwatch-bench', brokers: [options.brokers], logLevel: kafkajs.logLevel.NOTHING }).consumer({ groupId: `bench-${randomUUID()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  const series: Array<[number, number]> = [];
+  let firstTime: number | undefined;
+  await consumer.run({ eachBatch: async ({ batch }) => {
+    const now = Date.now();
+    for (const message of batch.messages) {
+      const time = (JSON.parse(message.value!.toString('utf8')) as SpecEvent).time!;
+      firstTime ??= time;
+      series.push([time - firstTime, now - time]);
+    }
+  } });
+  const sent = await publishSteadily(options, topic);
+  await awaitBacklog(options, () => series.length >= sent);
+  await consumer.disconnect();
+  return { unreceived: sent - series.length, ...phases(series, options.warmupSeconds) };
+}
+
 /**
  * The fixed uploader's load published at a steady rate by another process (each event's `time`
  * = when it was due), read by the monitor's own pipeline (Kafka source, causal order, checker)
  * here. Latency = when the checker had judged the event − its time. If the checker falls
  * behind, the backlog gets as long again as the sending took to clear, then what is left is counted as unjudged.
  */
-export async function measureLatency(options: { brokers: string; rate: number; seconds: number; warmupSeconds: number; log: (line: string) => void }): Promise<LatencyReport> {
-  const topic = `bench-latency-${randomUUID().slice(0, 8)}`;
-  const admin = new kafkajs.Kafka({ clientId: 'specwatch-bench', brokers: [options.brokers], logLevel: kafkajs.logLevel.NOTHING }).admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 6 }], waitForLeaders: true });
-  await admin.disconnect();
-
+export async function measureLatency(options: LatencyOptions): Promise<LatencyReport> {
+  options.log('latency floor: a bare kafkajs consumer under the same load');
+  const consumeOnly = await consumeOnlyLatency(options);
+  options.log('latency: the monitor\'s pipeline');
+  const topic = await newTopic(options.brokers, 'bench-latency');
   const source = await openKafkaEventSource({ brokers: [options.brokers], clientId: 'specwatch-bench' }, {
     topic, groupId: `bench-${randomUUID()}`, start: { kind: 'beginning' }, limits: DEFAULT_LIMITS, maxQueuedPerPartition: 10_000, log: options.log,
   });
@@ -95,23 +159,16 @@ export async function measureLatency(options: { brokers: string; rate: number; s
     checkConformance(uploader),
   ).subscribe((item) => { if (item.type === 'alert') alerts++; });
 
-  const publisher = spawn(process.execPath, ['--import', 'tsx', PUBLISHER, options.brokers, topic, String(options.rate), String(options.seconds)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let output = '';
-  publisher.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   const progress = setInterval(() => options.log(`received ${source.status().received}, judged ${judged}`), 1000);
-  const exitCode = await new Promise<number | null>((resolve) => publisher.on('exit', resolve));
-  if (exitCode !== 0) throw new Error(`the steady publisher exited ${exitCode}`);
-  const { sent } = JSON.parse(output) as { sent: number };
-  const until = Date.now() + options.seconds * 1000;
-  while (judged < sent && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
+  const sent = await publishSteadily(options, topic);
+  await awaitBacklog(options, () => judged >= sent);
   clearInterval(progress);
   subscription.unsubscribe();
   await source.stop(async () => undefined);
-  const warmupMs = options.warmupSeconds * 1000;
   return {
     rate: options.rate, seconds: options.seconds, sent, unjudged: sent - judged, alerts, warmupSeconds: options.warmupSeconds,
-    startup: phase(series.filter(([since]) => since < warmupMs).map(([, latency]) => latency)),
-    steady: phase(series.filter(([since]) => since >= warmupMs).map(([, latency]) => latency)),
+    ...phases(series, options.warmupSeconds),
     settledAfterSeconds: settledAfter(series),
+    consumeOnly,
   };
 }
