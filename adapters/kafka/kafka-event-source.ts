@@ -134,6 +134,8 @@ class KafkaEventSource implements LiveEventSource {
     const queue = this.queues.get(partition);
     if (this.done.has(partition) || queue === undefined) return;
     let reachedEnd = false;
+    // Resolved once for the batch: each call costs kafkajs a 64-bit parse and a seek lookup.
+    let lastTaken: string | undefined;
     for (const message of batch.messages) {
       // Records fetched while paused are queued anyway: kafkajs has them in memory already.
       if (this.stopping || !isRunning() || isStale()) break;
@@ -146,12 +148,13 @@ class KafkaEventSource implements LiveEventSource {
       this.lastReceived.set(partition, offset);
       this.received++;
       queue.items.push(this.decode(partition, message));
-      resolveOffset(message.offset);
+      lastTaken = message.offset;
       if (range?.end !== undefined && offset + 1 >= range.end) {
         reachedEnd = true;
         break;
       }
     }
+    if (lastTaken !== undefined) resolveOffset(lastTaken);
     const last = this.lastReceived.get(partition);
     if (last !== undefined && last + 1 >= Number(batch.highWatermark)) this.caughtUp.add(partition);
     else this.caughtUp.delete(partition);
