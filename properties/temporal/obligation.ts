@@ -267,6 +267,17 @@ export function passTime(o: Obligation, now: number): Obligation {
   }
 }
 
+/** Whether time alone can ever decide something: a bound in ms (or a deadline) somewhere in it. */
+export function hasTimeBound(o: Obligation): boolean {
+  switch (o.k) {
+    case 'Ft': case 'Gt': case 'Fd': case 'Gd': return true;
+    case 'and': case 'or': return o.parts.some(hasTimeBound);
+    case 'U': case 'R': return hasTimeBound(o.l) || hasTimeBound(o.r);
+    case 'X': case 'N': case 'F': case 'G': case 'Fn': case 'Gn': return hasTimeBound(o.f);
+    default: return false;
+  }
+}
+
 /** The earliest deadline in the obligation, when time alone could decide something. */
 export function nextDeadline(o: Obligation): number | undefined {
   if (o.k === 'Fd' || o.k === 'Gd') return o.n;

@@ -2,7 +2,7 @@ import type { Map as ImmutableMap } from 'immutable';
 import { compileFormula, type CompiledFormula, type Valuation } from './compile-formula.ts';
 import { propertyText, type TemporalProperty } from './formula.ts';
 import { MonitorState, atRest, finiteVerdict, initialState, monitorAtTime, onlineVerdict, samePast, stepMonitor } from './formula-monitor.ts';
-import { F, junction } from './obligation.ts';
+import { F, hasTimeBound, junction } from './obligation.ts';
 
 /** A temporal property ready to monitor: compiled once, instantiated per value of its variable. */
 export interface PropertyPlan {
@@ -21,22 +21,27 @@ export const planProperty = (name: string, property: TemporalProperty): Property
 
 /**
  * The properties quantified over one variable (or over none), stepped together: an event names
- * one value of the variable, so one lookup finds every instance it moves.
+ * one value of the variable, so one lookup finds every instance it moves. Those with a bound in
+ * ms are kept apart from those without: only theirs are visited when time passes, and instances
+ * of the others (a past-time one lives as long as its value) would make that visit long.
  */
 export interface PropertyGroup {
   readonly variable: string | undefined;
+  /** Whether time alone can decide an instance (a bound in ms): only then does passing time visit the group. */
+  readonly timed: boolean;
   readonly plans: readonly PropertyPlan[];
   /** The variable's value at the step being taken: one object per group, rebound each step (nothing keeps it). */
   readonly binding: Record<string, unknown>;
 }
 
-/** Groups by variable, in the order the properties first name each. */
+/** Groups by variable and by whether time can decide them, in the order the properties first name each. */
 export function groupProperties(plans: readonly PropertyPlan[]): PropertyGroup[] {
-  const groups: Array<{ variable: string | undefined; plans: PropertyPlan[]; binding: Record<string, unknown> }> = [];
+  const groups: Array<{ variable: string | undefined; timed: boolean; plans: PropertyPlan[]; binding: Record<string, unknown> }> = [];
   for (const plan of plans) {
     const variable = plan.property.variable;
-    const group = groups.find((g) => g.variable === variable);
-    if (group === undefined) groups.push({ variable, plans: [plan], binding: variable === undefined ? {} : { [variable]: null } });
+    const timed = hasTimeBound(plan.compiled.obligation);
+    const group = groups.find((g) => g.variable === variable && g.timed === timed);
+    if (group === undefined) groups.push({ variable, timed, plans: [plan], binding: variable === undefined ? {} : { [variable]: null } });
     else group.plans.push(plan);
   }
   return groups;
@@ -80,7 +85,6 @@ export interface Decision {
 }
 
 const NONE: readonly Decision[] = [];
-
 const isScalar = (v: unknown): boolean => v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 const emptyRow = (states: ReadonlyArray<MonitorState | undefined>): boolean => states.every((s) => s === undefined);
 
@@ -129,6 +133,7 @@ export function stepGroup(group: PropertyGroup, instances: Instances, params: Re
  * `deadline`: the earliest deadline left.
  */
 export function groupAtTime(group: PropertyGroup, instances: Instances, now: number): { instances: Instances; decided: Decision[]; deadline: number } {
+  if (!group.timed) return { instances, decided: [], deadline: Infinity };
   const decided: Decision[] = [];
   let next = instances;
   let earliest = Infinity;
