@@ -453,10 +453,7 @@ export class OrderExploration<S, L> {
 
   /** The temporal property instances the finite trace violates on this path (LTLf, at the end of a bounded run). */
   violatedAtEnd(snapshot: Snapshot<S, L>): Array<{ name: string; value: unknown }> {
-    // In the spec's order of properties, whatever the grouping.
-    return this.groups.flatMap((group, g) => finishGroup(group, snapshot.temporal[g]!))
-      .sort((a, b) => this.spec.temporal.indexOf(a.plan) - this.spec.temporal.indexOf(b.plan))
-      .map(({ plan, value }) => ({ name: plan.name, value }));
+    return this.groups.flatMap((group, g) => finishGroup(group, snapshot.temporal[g]!).map(({ plan, value }) => ({ name: plan.name, value })));
   }
 
   /** The configuration with `event` appended; `copy` when the configuration also goes on unchanged. */

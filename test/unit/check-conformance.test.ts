@@ -113,6 +113,21 @@ describe('temporal properties in check', () => {
     expect(alerts.map((a) => [a.name, a.semantics])).toEqual([['P1', 'LTLf']]);
   });
 
+  it('lists what the end of the trace violates in the spec\'s order of properties, timed or not', () => {
+    // A and C have a bound in ms, B has none: the checker steps them in different groups.
+    const spec = defineSpec<null>({
+      name: 'order', init: () => null,
+      actions: { a: { effect: ({ state }) => state } },
+      properties: {
+        A: 'forall r: G (action == "a" -> F[<=1000] action == "c")',
+        B: 'forall r: G (action == "a" -> F action == "c")',
+        C: 'forall r: G (action == "a" -> F[<=2000] action == "c")',
+      },
+    });
+    const { alerts } = check(spec, [timed(ev('p', 1, {}, 'a', { r: 1 }), 10)]);
+    expect(alerts.map((a) => [a.name, a.semantics])).toEqual([['A', 'LTLf'], ['B', 'LTLf'], ['C', 'LTLf']]);
+  });
+
   it('judges what is still pending when the trace ends on the finite trace (LTLf)', () => {
     const { alerts } = check(uploaderSpec('1h'), orphaned);
     expect(alerts.filter((a) => a.kind === 'property').map((a) => [a.name, a.semantics]).sort()).toEqual([
