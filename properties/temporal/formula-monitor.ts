@@ -50,6 +50,11 @@ export class MonitorState {
     return this.response !== undefined ? this.due : nextDeadline(this.obligation);
   }
 
+  /** Whether this is a bounded response waiting for its answer, made as such (never at rest). */
+  get awaitsAnswer(): boolean {
+    return this.response !== undefined;
+  }
+
   /** The deadline of a bounded response waiting for its answer, else undefined. */
   awaitingUntil(response: BoundedResponse): number | undefined {
     return this.response !== undefined ? this.due : awaitingDeadline(response, this.obligation);
@@ -93,8 +98,7 @@ export const initialState = (compiled: CompiledFormula): MonitorState => {
 
 /** Whether a monitor in this state behaves exactly as a fresh one (so it can be dropped and made again). */
 export const atRest = (compiled: CompiledFormula, state: MonitorState): boolean =>
-  compiled.past.length === 0 && (compiled.response === undefined || state.awaitingUntil(compiled.response) === undefined) &&
-  state.obligation.key === compiled.obligation.key && acceptsEnd(compiled.obligation);
+  compiled.past.length === 0 && !state.awaitsAnswer && state.obligation.key === compiled.obligation.key && acceptsEnd(compiled.obligation);
 
 // Progressions without an absolute deadline depend only on the obligation and the literals'
 // values (a relative bound only turns into a deadline in the result, which is then not kept):
