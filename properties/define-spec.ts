@@ -82,9 +82,10 @@ export interface SpecDefinition<S, L> {
   readonly predicates?: Readonly<Record<string, Predicate<S, L>>>;
   /**
    * Temporal properties over the states after each event, as text (`forall id: G (orphan(id) ->
-   * F[<=30s] !orphan(id))`) or built with the functions of properties/temporal.
+   * F[<=30s] !orphan(id))`) or built with the functions of properties/temporal (a formula, or
+   * `forall(variable, formula)` for one instance per value).
    */
-  readonly properties?: Readonly<Record<string, string | TemporalProperty>>;
+  readonly properties?: Readonly<Record<string, string | Formula | TemporalProperty>>;
   /**
    * The parts of the state an action touches, as keys. Actions of different processes with
    * disjoint footprints must commute, and invariants must not tell their orders apart; the
@@ -103,6 +104,18 @@ export interface Spec<S, L> extends SpecDefinition<S, L> {
 }
 
 const atomNames = (f: Formula): string[] => (f.op === 'atom' ? [f.name] : children(f).flatMap(atomNames));
+
+/** A property given as an object: a formula alone (one instance), or forall's { variable, formula }. */
+function asProperty(source: unknown): TemporalProperty | undefined {
+  if (typeof source !== 'object' || source === null) return undefined;
+  if (typeof (source as Partial<Formula>).op === 'string') return { formula: source as Formula };
+  const formula = (source as Partial<TemporalProperty>).formula as Partial<Formula> | undefined;
+  return typeof formula?.op === 'string' ? (source as TemporalProperty) : undefined;
+}
+
+const describeValue = (value: unknown): string =>
+  value === null ? 'null' : Array.isArray(value) ? 'an array'
+    : typeof value === 'object' ? `an object with fields ${JSON.stringify(Object.keys(value))}` : `a ${typeof value}`;
 
 export class SpecDefinitionError extends Error {
   override readonly name = 'SpecDefinitionError';
@@ -125,7 +138,8 @@ export function defineSpec<S, L = undefined>(definition: SpecDefinition<S, L>): 
   const temporal = Object.entries(definition.properties ?? {}).map(([name, source]) => {
     let property: TemporalProperty;
     try {
-      property = typeof source === 'string' ? parseProperty(source) : source;
+      property = typeof source === 'string' ? parseProperty(source) : asProperty(source) ?? fail(
+        `property ${name} must be formula text, a formula built with G, F, O, … or forall(variable, formula); got ${describeValue(source)}`);
     } catch (error) {
       if (!(error instanceof FormulaSyntaxError)) throw error;
       return fail(`property ${name}: ${error.message}\n${syntaxPointer(source as string, error)}`);

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { attemptAction, brokenEndConditions, brokenInvariants, defineSpec, isSpec, next, NO_NEXT_STATE, NO_SUCH_ACTION, SpecDefinitionError } from '../../properties/index.ts';
+import {
+  atom, attemptAction, brokenEndConditions, brokenInvariants, defineSpec, eventIs, forall, G, implies, isSpec, next, NO_NEXT_STATE, NO_SUCH_ACTION, O, parseProperty,
+  SpecDefinitionError,
+} from '../../properties/index.ts';
 
 const counter = defineSpec<number, number>({
   name: 'counter',
@@ -31,6 +34,23 @@ describe('defineSpec', () => {
     expect(() => defineSpec({ name: 'x', init: () => 0, actions: {} })).toThrow(/at least one action/);
     expect(() => defineSpec({ name: 'x', init: () => 0, actions: { A: {} as never } })).toThrow(/action A needs an effect/);
     expect(() => defineSpec({ name: 'x', init: () => 0, actions: { A: { guards: { g: 1 as never }, effect: () => 0 } } })).toThrow(SpecDefinitionError);
+  });
+
+  it('takes a property as text, as a formula built in code, or as forall(variable, formula), alike', () => {
+    const base = { name: 'x', init: () => 0, actions: { A: { effect: () => 0 } }, predicates: { big: ({ state }: { state: number }) => state > 1 } };
+    const text = defineSpec({ ...base, properties: { P: 'G (action == "A" -> O action == "B")', Q: 'forall id: G big(id)' } });
+    const built = defineSpec({
+      ...base,
+      properties: { P: G(implies(eventIs('action', 'A'), O(eventIs('action', 'B')))), Q: forall('id', G(atom('big', 'id'))) },
+    });
+    expect(built.temporal.map((p) => [p.name, p.property])).toEqual(text.temporal.map((p) => [p.name, p.property]));
+    expect(built.temporal[0]!.property).toEqual(parseProperty('G (action == "A" -> O action == "B")'));
+  });
+
+  it('rejects a property that is neither text nor a formula, naming it', () => {
+    expect(() => defineSpec({ name: 'x', init: () => 0, actions: { A: { effect: () => 0 } }, properties: { P: { formula: 'G a' } as never } }))
+      .toThrow(/property P must be formula text, a formula built with G, F, O, … or forall\(variable, formula\); got an object with fields \["formula"\]/);
+    expect(() => defineSpec({ name: 'x', init: () => 0, actions: { A: { effect: () => 0 } }, properties: { P: 7 as never } })).toThrow(/property P .* got a number/);
   });
 });
 
