@@ -1,11 +1,15 @@
+import { isUtf8 } from 'node:buffer';
+
 /**
  * Splits a stream of byte chunks into NDJSON lines without ever holding more than one line
  * beyond `maxLineBytes`: an over-long line is counted, not buffered. Each line is decoded into
- * a string of its own, so keeping a line never keeps its whole chunk alive.
+ * a string of its own, so keeping a line never keeps its whole chunk alive. A line that is not
+ * UTF-8 comes back as its bytes, not as text with U+FFFD in it.
  */
 export type NdjsonLine =
   | { readonly line: number; readonly text: string }
-  | { readonly line: number; readonly text?: undefined; readonly oversizeBytes: number };
+  | { readonly line: number; readonly text?: undefined; readonly oversizeBytes: number }
+  | { readonly line: number; readonly text?: undefined; readonly oversizeBytes?: undefined; readonly notUtf8: Buffer };
 
 const NEWLINE = 10;
 const CARRIAGE_RETURN = 13;
@@ -27,8 +31,13 @@ export class NdjsonLineSplitter {
   push(chunk: Buffer): NdjsonLine[] {
     const lines: NdjsonLine[] = [];
     let start = 0;
+    // The lines wholly inside this chunk are checked for UTF-8 at once; only if that fails, one
+    // by one. A newline is never inside a multi-byte sequence, so the split cannot cut one.
+    const first = this.carryBytes === 0 && !this.oversize ? 0 : chunk.indexOf(NEWLINE) + 1;
+    const last = chunk.lastIndexOf(NEWLINE);
+    const wholeLinesAreUtf8 = last < first || isUtf8(chunk.subarray(first, last));
     for (let end = chunk.indexOf(NEWLINE); end !== -1; end = chunk.indexOf(NEWLINE, start)) {
-      if (this.carryBytes === 0 && !this.oversize) this.finishLine(chunk, start, end, lines);
+      if (this.carryBytes === 0 && !this.oversize) this.finishLine(chunk, start, end, lines, wholeLinesAreUtf8);
       else {
         this.extend(chunk, start, end);
         this.finishCarried(lines);
@@ -68,14 +77,18 @@ export class NdjsonLineSplitter {
     if (oversize) {
       this.lineNumber++;
       lines.push({ line: this.lineNumber, oversizeBytes: bytes });
-    } else this.finishLine(joined, 0, joined.length, lines);
+    } else this.finishLine(joined, 0, joined.length, lines, false);
   }
 
-  private finishLine(bytes: Buffer, start: number, end: number, lines: NdjsonLine[]): void {
+  private finishLine(bytes: Buffer, start: number, end: number, lines: NdjsonLine[], knownUtf8: boolean): void {
     this.lineNumber++;
     if (end > start && bytes[end - 1] === CARRIAGE_RETURN) end--;
     if (end - start > this.maxLineBytes) {
       lines.push({ line: this.lineNumber, oversizeBytes: end - start });
+      return;
+    }
+    if (!knownUtf8 && !isUtf8(bytes.subarray(start, end))) {
+      lines.push({ line: this.lineNumber, notUtf8: Buffer.from(bytes.subarray(start, end)) });
       return;
     }
     const text = bytes.toString('utf8', start, end);

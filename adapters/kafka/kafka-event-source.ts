@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Observable, type Subscriber } from 'rxjs';
 import type { Admin, Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import {
-  SpecwatchError, decodeEvent, readFirst, type BrokerConnection, type DecodedItem, type EventSourceOptions, type EventSourceStatus, type LiveEventSource, type Origin,
+  SpecwatchError, decodeRecordBytes, readFirst, type BrokerConnection, type DecodedItem, type EventSourceOptions, type EventSourceStatus, type LiveEventSource, type Origin,
 } from '../../monitor/index.ts';
 import { describeConnection, kafkaClient, kafkaFailure, untraced } from './kafka-client.ts';
 import { OffsetLedger } from './offset-ledger.ts';
@@ -233,7 +233,7 @@ class KafkaEventSource implements LiveEventSource {
     if (message.value === null) {
       return { type: 'diagnostic', kind: 'malformed', origin, field: '(event)', expected: 'a message value holding one JSON event', got: 'no value (a tombstone)' };
     }
-    return decodeEvent(message.value.toString('utf8'), origin, this.options.limits);
+    return decodeRecordBytes(message.value, origin, this.options.limits);
   }
 
   finished(origin: Origin): void {

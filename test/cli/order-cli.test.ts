@@ -52,6 +52,19 @@ describe('specwatch order', () => {
     expect(happensBeforeViolations(parseLines(run.stdout))).toEqual([]);
   });
 
+  it('rejects a line that is not UTF-8, naming the byte, instead of reading U+FFFD into its id', () => {
+    const path = join(scratch(), 'bytes.ndjson');
+    const good = '{"sw":1,"proc":"a","seq":1,"vc":{"a":1},"action":"Create","params":{"id":"\u00e9"}}\n';
+    const bad = Buffer.from('{"sw":1,"proc":"b","seq":1,"vc":{"b":1},"action":"Create","params":{"id":"?"}}\n');
+    bad[bad.indexOf('?')] = 0xe9; // é in Latin-1, not UTF-8
+    writeFileSync(path, Buffer.concat([Buffer.from(good), bad]));
+    const run = specwatch(['order', path]);
+    expect(run.status).toBe(1);
+    expect(parseLines(run.stdout).map((e) => e.proc)).toEqual(['a']);
+    expect(run.stderr).toContain(`bytes.ndjson:2: malformed: (event): expected UTF-8 text, got bytes that are not UTF-8 (0xe9 at byte ${bad.indexOf(0xe9)} of ${bad.length - 1})`);
+    expect(run.stderr).toMatch(/2 records: 1 delivered, 1 malformed/);
+  });
+
   it('writes identical stdout for every shuffle and split of the same lines', () => {
     const reference = specwatch(['order', '--quiet', ...MESSY]);
     for (const [seed, files] of [[1, 1], [2, 2], [3, 3], [4, 5]] as const) {

@@ -122,6 +122,30 @@ describe.skipIf(brokers === undefined)('specwatch and a real Kafka broker', () =
     expect(byId(alertsOf(replay.stdout))).toEqual(byId(checked));
   }, 120_000);
 
+  it('reports records that are not events (not UTF-8, not JSON, too big, a tombstone) as malformed, at their offsets', async () => {
+    const topic = topicName('bad-records');
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await admin.disconnect();
+    const event = '{"sw":1,"proc":"api","seq":1,"vc":{"api":1},"action":"Create","params":{"id":"x","version":1}}';
+    const latin1 = Buffer.from(event.replace('"x"', '"?"'));
+    latin1[latin1.indexOf('?')] = 0xe9;
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic, messages: [{ value: event }, { value: latin1 }, { value: 'not json' }, { value: null }, { value: `${event}${' '.repeat(300)}` }] });
+    await producer.disconnect();
+    const replay = await specwatchAsync(['monitor', '--no-typecheck', '-q', '--spec', SPEC, '--kafka', brokers!, '--topic', topic, '--alerts-topic', topicName('alerts'), '--to', 'now', '--max-event-bytes', '300']);
+    expect(replay.status, replay.stderr).toBe(1);
+    const malformed = alertsOf(replay.stdout).filter((a) => a.kind === 'malformed').map((a) => a.reason);
+    expect(malformed).toEqual([
+      `${topic}[0]@1: malformed: (event): expected UTF-8 text, got bytes that are not UTF-8 (0xe9 at byte ${latin1.indexOf(0xe9)} of ${latin1.length})`,
+      expect.stringMatching(new RegExp(`^${topic}\\[0\\]@2: malformed: \\(event\\): expected one JSON object, got text that is not JSON`)),
+      `${topic}[0]@3: malformed: (event): expected a message value holding one JSON event, got no value (a tombstone)`,
+      `${topic}[0]@4: malformed: (event): expected at most 300 bytes, got ${event.length + 300} bytes`,
+    ]);
+  }, 90_000);
+
   it('drops the duplicates of a redelivery and judges as before', async () => {
     const topic = topicName('redelivered');
     await publish(incident.path, topic);

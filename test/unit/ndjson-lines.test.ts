@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { NdjsonLineSplitter } from '../../adapters/ndjson-lines.ts';
@@ -14,8 +15,8 @@ function splitAll(chunks: ReadonlyArray<string | Buffer>, maxLineBytes: number):
 }
 
 /** The UTF-8 bytes of `text` cut at the given byte positions (any order, repeats allowed). */
-function cutAt(text: string, positions: readonly number[]): Buffer[] {
-  const bytes = Buffer.from(text);
+function cutAt(text: string | Buffer, positions: readonly number[]): Buffer[] {
+  const bytes = typeof text === 'string' ? Buffer.from(text) : text;
   const cuts = [...new Set(positions.map((p) => p % (bytes.length + 1)))].sort((x, y) => x - y);
   const chunks: Buffer[] = [];
   let start = 0;
@@ -188,6 +189,29 @@ describe('NdjsonLineSplitter: chunk boundaries do not matter', () => {
     const cut = bytes.indexOf(Buffer.from('ó')) + 1;
     const splitter = new NdjsonLineSplitter(100);
     expect([...splitter.push(bytes.subarray(0, cut)), ...splitter.push(bytes.subarray(cut))]).toEqual([{ line: 1, text: '{"name":"Łódź"}' }]);
+  });
+
+  it('gives a line that is not UTF-8 as its bytes, wherever the chunks are cut (fast-check against a per-line reference)', () => {
+    const bad = fc.constantFrom([0xff], [0x80], [0xc0, 0x80], [0xed, 0xa0, 0x80], [0xe2, 0x82]);
+    const line = fc.tuple(lineText, fc.option(fc.tuple(bad, fc.nat()), { freq: 2 })).map(([text, broken]) => {
+      const bytes = [...Buffer.from(text)];
+      if (broken !== null) bytes.splice(broken[1] % (bytes.length + 1), 0, ...broken[0]);
+      return Buffer.from(bytes);
+    });
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 10 }), fc.integer({ min: 0, max: 30 }), fc.array(fc.nat(), { maxLength: 10 }), (lines, maxLineBytes, cuts) => {
+        const input = Buffer.concat(lines.flatMap((l) => [l, Buffer.from('\n')]));
+        const expected: NdjsonLine[] = [];
+        lines.forEach((bytes, i) => {
+          if (bytes.length > maxLineBytes) expected.push({ line: i + 1, oversizeBytes: bytes.length });
+          else if (!isUtf8(bytes)) expected.push({ line: i + 1, notUtf8: bytes });
+          else if (!/^[ \t]*$/.test(bytes.toString())) expected.push({ line: i + 1, text: bytes.toString() });
+        });
+        expect(splitAll([input], maxLineBytes)).toEqual(expected);
+        expect(splitAll(cutAt(input, cuts), maxLineBytes)).toEqual(expected);
+      }),
+      { numRuns: propertyRuns(300) },
+    );
   });
 
   it('measures the limit in UTF-8 bytes, not characters', () => {
