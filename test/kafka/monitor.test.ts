@@ -45,15 +45,22 @@ async function readTopic(topic: string): Promise<Array<{ partition: number; key:
   const consumer = kafka.consumer({ groupId: `reader-${randomUUID()}` });
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
-  await new Promise<void>((resolve) => {
-    void consumer.run({
-      eachMessage: async ({ partition, message }) => {
-        records.push({ partition, key: message.key?.toString() ?? '', value: message.value?.toString() ?? '' });
-        if (records.length >= total) resolve();
-      },
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    // Bounded, so that a stuck read fails with what it got instead of hanging the test.
+    await new Promise<void>((resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`read ${records.length} of ${total} records of ${topic} in 60 s`)), 60_000);
+      void consumer.run({
+        eachMessage: async ({ partition, message }) => {
+          records.push({ partition, key: message.key?.toString() ?? '', value: message.value?.toString() ?? '' });
+          if (records.length >= total) resolve();
+        },
+      });
     });
-  });
-  await consumer.disconnect();
+  } finally {
+    clearTimeout(timer);
+    await consumer.disconnect();
+  }
   return records;
 }
 
@@ -201,7 +208,10 @@ describe.skipIf(brokers === undefined)('specwatch and a real Kafka broker', () =
     await until('the restarted monitor to catch up', () => /checking .* until stopped/.test(second.stderr()), 60_000, () => second.stderr());
     await until('every alert', async () => new Set((await readTopic(alertsTopic)).map((r) => r.key)).size >= wanted.length, 120_000, () => second.stderr());
     second.child.kill('SIGINT');
-    expect(await second.exited, second.stderr()).toBe(0);
+    let status: number | string | undefined;
+    void second.exited.then((s) => (status = s));
+    await until('the monitor to drain, commit and exit after SIGINT', () => status !== undefined, 60_000, () => second.stderr());
+    expect(status, second.stderr()).toBe(0);
     const keys = (await readTopic(alertsTopic)).map((r) => r.key).sort();
     expect(keys).toEqual(wanted);
     const after = await committedAndEnds(group, topic);
