@@ -1,8 +1,10 @@
+import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
 import { FormulaMonitor, FormulaSyntaxError, parseProperty, syntaxPointer, type EventField, type Formula, type TemporalProperty, type Valuation, type Verdict } from '../../properties/index.ts';
 import { children } from '../../properties/temporal/index.ts';
 import { SpecwatchError } from '../errors.ts';
+import { DEFAULT_LIMITS } from '../format-limits.ts';
+import { invalidUtf8Offset } from '../record-bytes.ts';
 import type { CliEnvironment } from './cli-environment.ts';
 import { parseCommandArgs, usageError } from './cli-options.ts';
 import { BufferedLines } from './text-sink.ts';
@@ -35,7 +37,7 @@ Formula, from loosest to tightest binding:
   Event tests: action == "Delete", proc != "p1", service == "api", params.id == x.
   forall x: <formula>   at the very start only; one monitor per value of x (below).
 
-Input: one step per non-empty line, either
+Input: one step per non-empty line (UTF-8, at most 65,536 bytes), either
   ["p", "orphan(1)"]                                the atoms true at this step, or
   {"props": [...], "t": 150, "event": {...}}        all three optional
 An atom with arguments is true iff its text name(arg1, arg2), each argument as JSON joined by
@@ -223,16 +225,40 @@ class PropertyRun {
 const overall = (verdicts: readonly Verdict[], none: Verdict): Verdict =>
   verdicts.length === 0 ? none : verdicts.includes('violated') ? 'violated' : verdicts.every((v) => v === 'satisfied') ? 'satisfied' : 'inconclusive';
 
-/** The non-blank lines of a file (or stdin), numbered, a chunk's worth at a time. */
+/** The longest step line read, in UTF-8 bytes: a line is held whole until its newline. */
+const MAX_LINE_BYTES = DEFAULT_LIMITS.maxEventBytes;
+
+/**
+ * The non-blank lines of a file (or stdin), numbered, a chunk's worth at a time. Input that is
+ * not UTF-8, or a line over MAX_LINE_BYTES, stops the run with where it happened.
+ */
 async function* lineBatches(path: string): AsyncGenerator<Array<{ line: number; text: string }>> {
+  const where = path === STDIN ? '(stdin)' : path;
+  const unreadable = (line: number, why: string): SpecwatchError =>
+    new SpecwatchError(`${where}:${line}: ${why}`, { code: 'INPUT_UNREADABLE', context: { path, line } });
   const stream = path === STDIN ? process.stdin : createReadStream(path);
-  const decoder = new StringDecoder('utf8');
-  let tail = '';
   let number = 0;
+  let tail = '';
+  // Bytes of a character cut by the chunk's end, put before the next chunk.
+  let cut: Buffer = Buffer.alloc(0);
+  /** The chunk's text up to its first byte that is not UTF-8, and whether there was one. */
+  const decode = (chunk: Buffer, final: boolean): { text: string; notUtf8: boolean } => {
+    const joined = cut.length === 0 ? chunk : Buffer.concat([cut, chunk]);
+    const keep = final ? 0 : cutCharacterBytes(joined);
+    cut = Buffer.from(joined.subarray(joined.length - keep));
+    const bytes = joined.subarray(0, joined.length - keep);
+    const bad = isUtf8(bytes) ? -1 : invalidUtf8Offset(bytes);
+    return { text: bytes.toString('utf8', 0, bad === -1 ? bytes.length : bad), notUtf8: bad !== -1 };
+  };
   const split = (text: string, final: boolean): Array<{ line: number; text: string }> => {
     const parts = (tail + text).split('\n');
     tail = final ? '' : parts.pop()!;
-    return parts.map((p) => ({ line: ++number, text: p.endsWith('\r') ? p.slice(0, -1) : p })).filter((l) => l.text.trim() !== '');
+    const lines = parts.map((p) => ({ line: ++number, text: p.endsWith('\r') ? p.slice(0, -1) : p }));
+    const long = lines.find((l) => l.text.length > MAX_LINE_BYTES / 3 && Buffer.byteLength(l.text) > MAX_LINE_BYTES);
+    if (long !== undefined || tail.length > MAX_LINE_BYTES) {
+      throw unreadable(long?.line ?? number + 1, `a line over ${MAX_LINE_BYTES.toLocaleString('en-US')} bytes (a step is one line of JSON)`);
+    }
+    return lines.filter((l) => l.text.trim() !== '');
   };
   const chunks = stream[Symbol.asyncIterator]();
   for (;;) {
@@ -245,9 +271,25 @@ async function* lineBatches(path: string): AsyncGenerator<Array<{ line: number; 
     }
     if (next.done === true) break;
     const chunk = next.value as Buffer | string;
-    yield split(typeof chunk === 'string' ? chunk : decoder.write(chunk), false);
+    const { text, notUtf8 } = decode(typeof chunk === 'string' ? Buffer.from(chunk) : chunk, false);
+    // The steps before the bad bytes are taken first, as before any other bad line.
+    yield split(text, false);
+    if (notUtf8) throw unreadable(number + 1, 'bytes that are not UTF-8 (a step is one line of UTF-8 JSON)');
   }
-  yield split(decoder.end(), true);
+  const { text, notUtf8 } = decode(Buffer.alloc(0), true);
+  yield split(text, !notUtf8);
+  if (notUtf8) throw unreadable(number + 1, 'bytes that are not UTF-8 (a step is one line of UTF-8 JSON)');
+}
+
+/** How many bytes at the end start a character that the next chunk completes (0 to 3). */
+function cutCharacterBytes(bytes: Buffer): number {
+  for (let k = 1; k <= 3 && k <= bytes.length; k++) {
+    const b = bytes[bytes.length - k]!;
+    if ((b & 0xc0) === 0x80) continue;
+    const length = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return length > k ? k : 0;
+  }
+  return 0;
 }
 
 export async function ltlCommand(args: readonly string[], env: CliEnvironment): Promise<number> {

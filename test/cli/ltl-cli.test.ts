@@ -117,6 +117,27 @@ describe('specwatch ltl', () => {
     }
   });
 
+  it('stops at bytes that are not UTF-8, or at a line over 65,536 bytes, naming the line, after the steps before it', () => {
+    const latin1 = join(dir, 'latin1.ndjson');
+    writeFileSync(latin1, Buffer.concat([Buffer.from('["p"]\n["p"]\n["caf'), Buffer.from([0xe9]), Buffer.from('"]\n')]));
+    const bad = ltl('G p', latin1);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toBe(`specwatch ltl: ${latin1}:3: bytes that are not UTF-8 (a step is one line of UTF-8 JSON)\n`);
+    expect(linesOf(bad)).toHaveLength(2);
+    for (const long of [`["${'p'.repeat(70_000)}"]`, `["${'é'.repeat(40_000)}"]`]) {
+      const run = ltl('G p', trace(['p'], long, ['p']));
+      expect(run.status).toBe(2);
+      expect(run.stderr).toMatch(/:2: a line over 65,536 bytes \(a step is one line of JSON\)\n$/);
+    }
+    // Characters cut by the 64 KiB reads are whole again: 300 lines of 2-byte and 3-byte characters.
+    const many = Array.from({ length: 300 }, (_, i) => `["p(\\"${(i % 2 === 0 ? 'é' : '€').repeat(300 + i)}\\")"]`);
+    const whole = ltl('G true', trace(...many));
+    expect(whole.stderr).toBe('');
+    expect(verdicts(whole).steps).toHaveLength(300);
+    // Without a newline it is never complete: still stopped, not held.
+    expect(ltl('G p', '-', `["p"]\n["${'p'.repeat(200_000)}`).stderr).toMatch(/^specwatch ltl: \(stdin\):2: a line over 65,536 bytes/);
+  });
+
   it('reads standard input for -', () => {
     const run = ltl('F[<=100ms] ack', '-', '["req"]\r\n\n{"props":["ack"],"t":100}\n');
     expect(verdicts(run)).toEqual({ steps: ['inconclusive', 'satisfied'], end: 'satisfied' });
