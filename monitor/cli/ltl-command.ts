@@ -250,15 +250,17 @@ async function* lineBatches(path: string): AsyncGenerator<Array<{ line: number; 
     const bad = isUtf8(bytes) ? -1 : invalidUtf8Offset(bytes);
     return { text: bytes.toString('utf8', 0, bad === -1 ? bytes.length : bad), notUtf8: bad !== -1 };
   };
+  // Set by split when a line is too long: thrown once the lines before it are taken.
+  let tooLong: SpecwatchError | undefined;
   const split = (text: string, final: boolean): Array<{ line: number; text: string }> => {
     const parts = (tail + text).split('\n');
     tail = final ? '' : parts.pop()!;
     const lines = parts.map((p) => ({ line: ++number, text: p.endsWith('\r') ? p.slice(0, -1) : p }));
-    const long = lines.find((l) => l.text.length > MAX_LINE_BYTES / 3 && Buffer.byteLength(l.text) > MAX_LINE_BYTES);
-    if (long !== undefined || tail.length > MAX_LINE_BYTES) {
-      throw unreadable(long?.line ?? number + 1, `a line over ${MAX_LINE_BYTES.toLocaleString('en-US')} bytes (a step is one line of JSON)`);
+    const long = lines.findIndex((l) => l.text.length > MAX_LINE_BYTES / 3 && Buffer.byteLength(l.text) > MAX_LINE_BYTES);
+    if (long >= 0 || tail.length > MAX_LINE_BYTES) {
+      tooLong = unreadable(long >= 0 ? lines[long]!.line : number + 1, `a line over ${MAX_LINE_BYTES.toLocaleString('en-US')} bytes (a step is one line of JSON)`);
     }
-    return lines.filter((l) => l.text.trim() !== '');
+    return (long >= 0 ? lines.slice(0, long) : lines).filter((l) => l.text.trim() !== '');
   };
   const chunks = stream[Symbol.asyncIterator]();
   for (;;) {
@@ -274,10 +276,12 @@ async function* lineBatches(path: string): AsyncGenerator<Array<{ line: number; 
     const { text, notUtf8 } = decode(typeof chunk === 'string' ? Buffer.from(chunk) : chunk, false);
     // The steps before the bad bytes are taken first, as before any other bad line.
     yield split(text, false);
+    if (tooLong !== undefined) throw tooLong;
     if (notUtf8) throw unreadable(number + 1, 'bytes that are not UTF-8 (a step is one line of UTF-8 JSON)');
   }
   const { text, notUtf8 } = decode(Buffer.alloc(0), true);
   yield split(text, !notUtf8);
+  if (tooLong !== undefined) throw tooLong;
   if (notUtf8) throw unreadable(number + 1, 'bytes that are not UTF-8 (a step is one line of UTF-8 JSON)');
 }
 

@@ -128,6 +128,7 @@ describe('specwatch ltl', () => {
       const run = ltl('G p', trace(['p'], long, ['p']));
       expect(run.status).toBe(2);
       expect(run.stderr).toMatch(/:2: a line over 65,536 bytes \(a step is one line of JSON\)\n$/);
+      expect(linesOf(run)).toHaveLength(1);
     }
     // Characters cut by the 64 KiB reads are whole again: 300 lines of 2-byte and 3-byte characters.
     const many = Array.from({ length: 300 }, (_, i) => `["p(\\"${(i % 2 === 0 ? 'é' : '€').repeat(300 + i)}\\")"]`);
