@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Observable } from 'rxjs';
-import { DEFAULT_LIMITS, SpecwatchError, decodeEvent, notUtf8, readFirst, type DecodedItem, type FormatLimits } from '../monitor/index.ts';
+import { DEFAULT_LIMITS, SpecwatchError, decodeEvent, notUtf8, overSizeLimit, readFirst, type DecodedItem, type FormatLimits } from '../monitor/index.ts';
 import { NdjsonLineSplitter, type NdjsonLine } from './ndjson-lines.ts';
 
 export interface TraceFileOptions {
@@ -80,10 +80,7 @@ class TraceFileCursor {
     const origin = { source: this.path, line: line.line };
     if (line.text !== undefined) return decodeEvent(line.text, origin, this.limits);
     if (line.oversizeBytes === undefined) return notUtf8(origin, line.notUtf8);
-    return {
-      type: 'diagnostic', kind: 'malformed', origin, field: '(event)',
-      expected: `at most ${this.limits.maxEventBytes} bytes`, got: `${line.oversizeBytes} bytes`,
-    };
+    return overSizeLimit(origin, this.limits, line.oversizeBytes);
   }
 }
 

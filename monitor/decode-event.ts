@@ -40,6 +40,10 @@ function malformed(origin: Origin, field: string, expected: string, got: string,
   return proc === undefined ? diagnostic : seq === undefined ? { ...diagnostic, proc } : { ...diagnostic, proc, seq };
 }
 
+/** The rejection of a record over the size limit (one line, one message value). */
+export const overSizeLimit = (origin: Origin, limits: FormatLimits, bytes: number): MalformedDiagnostic =>
+  malformed(origin, '(event)', `at most ${limits.maxEventBytes} bytes`, `${bytes} bytes`);
+
 /**
  * Decodes one record (an NDJSON line or a message value) as event format v1, validating every
  * rule of the format. Never throws: bad input becomes a `malformed` diagnostic naming the field.
@@ -47,7 +51,7 @@ function malformed(origin: Origin, field: string, expected: string, got: string,
  */
 export function decodeEvent(text: string, origin: Origin, limits: FormatLimits = DEFAULT_LIMITS): DecodedItem {
   if (overLimit(text, limits.maxEventBytes)) {
-    return malformed(origin, '(event)', `at most ${limits.maxEventBytes} bytes`, `${Buffer.byteLength(text, 'utf8')} bytes`);
+    return overSizeLimit(origin, limits, Buffer.byteLength(text, 'utf8'));
   }
   let parsed: unknown;
   try {

@@ -1,5 +1,5 @@
 // Public surface of monitor/: decoding, causal ordering, diagnostics, the CLI's commands.
-export { decodeEvent, describeFound } from './decode-event.ts';
+export { decodeEvent, describeFound, overSizeLimit } from './decode-event.ts';
 export { decodeRecordBytes, invalidUtf8Offset, notUtf8 } from './record-bytes.ts';
 export { contentDigest } from './content-digest.ts';
 export { DEFAULT_LIMITS } from './format-limits.ts';

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { decodeEvent } from './decode-event.ts';
+import { decodeEvent, overSizeLimit } from './decode-event.ts';
 import { DEFAULT_LIMITS, type FormatLimits } from './format-limits.ts';
 import type { DecodedItem, MalformedDiagnostic, Origin } from './trace-items.ts';
 
@@ -41,9 +41,7 @@ export function notUtf8(origin: Origin, bytes: Uint8Array): MalformedDiagnostic 
  * malformed, never replaced by U+FFFD (two different ids would then read as the same).
  */
 export function decodeRecordBytes(bytes: Uint8Array, origin: Origin, limits: FormatLimits = DEFAULT_LIMITS): DecodedItem {
-  if (bytes.length > limits.maxEventBytes) {
-    return { type: 'diagnostic', kind: 'malformed', origin, field: '(event)', expected: `at most ${limits.maxEventBytes} bytes`, got: `${bytes.length} bytes` };
-  }
+  if (bytes.length > limits.maxEventBytes) return overSizeLimit(origin, limits, bytes.length);
   if (!isUtf8(bytes)) return notUtf8(origin, bytes);
   return decodeEvent(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8'), origin, limits);
 }
