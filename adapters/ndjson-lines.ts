@@ -9,7 +9,7 @@ import { isUtf8 } from 'node:buffer';
 export type NdjsonLine =
   | { readonly line: number; readonly text: string }
   | { readonly line: number; readonly text?: undefined; readonly oversizeBytes: number }
-  | { readonly line: number; readonly text?: undefined; readonly oversizeBytes?: undefined; readonly notUtf8: Buffer };
+  | { readonly line: number; readonly text?: undefined; readonly notUtf8: Buffer };
 
 const NEWLINE = 10;
 const CARRIAGE_RETURN = 13;

@@ -79,7 +79,7 @@ class TraceFileCursor {
   private decode(line: NdjsonLine): DecodedItem {
     const origin = { source: this.path, line: line.line };
     if (line.text !== undefined) return decodeEvent(line.text, origin, this.limits);
-    if (line.oversizeBytes === undefined) return notUtf8(origin, line.notUtf8);
+    if ('notUtf8' in line) return notUtf8(origin, line.notUtf8);
     return overSizeLimit(origin, this.limits, line.oversizeBytes);
   }
 }

@@ -3,7 +3,7 @@
 // Usage: npm run test:node -- [--node 22,24] [vitest filters and options…]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,6 +25,8 @@ function fail(message: string, status = 2): never {
   process.exit(status);
 }
 
+class FetchFailed extends Error {}
+
 /** The node binary of `version`, fetched into the cache the first time. */
 function nodeBinary(version: string): string {
   const home = join(CACHE, version);
@@ -33,19 +35,20 @@ function nodeBinary(version: string): string {
   const pkg = `node-${process.platform === 'win32' ? 'win' : process.platform}-${process.arch}@${version}`;
   process.stderr.write(`test:node: fetching ${pkg} from the npm registry into ${home}\n`);
   mkdirSync(CACHE, { recursive: true });
-  const scratch = mkdtempSync(join(tmpdir(), 'specwatch-node-'));
+  // Inside the cache, so the final rename stays on one file system (tmpdir may be another).
+  const scratch = mkdtempSync(join(CACHE, '.fetch-'));
   try {
     const packed = spawnSync('npm', ['pack', pkg, '--silent', '--pack-destination', scratch], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
     const tarball = packed.stdout?.trim().split('\n').at(-1);
-    if (packed.status !== 0 || tarball === undefined || tarball === '') fail(`cannot fetch ${pkg} (npm pack exited ${packed.status}); is the npm registry reachable?`);
+    if (packed.status !== 0 || tarball === undefined || tarball === '') throw new FetchFailed(`cannot fetch ${pkg} (npm pack exited ${packed.status}); is the npm registry reachable?`);
     const unpacked = spawnSync('tar', ['xzf', join(scratch, tarball), '-C', scratch], { stdio: 'inherit' });
-    if (unpacked.status !== 0) fail(`cannot unpack ${tarball} (tar exited ${unpacked.status})`);
+    if (unpacked.status !== 0) throw new FetchFailed(`cannot unpack ${tarball} (tar exited ${unpacked.status})`);
     // Renamed into place whole, so an interrupted fetch never leaves a half binary in the cache.
     renameSync(join(scratch, 'package'), home);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  if (!existsSync(binary)) fail(`${pkg} has no ${binary}`);
+  if (!existsSync(binary)) throw new FetchFailed(`${pkg} has no ${binary}`);
   return binary;
 }
 
@@ -68,7 +71,13 @@ if (at >= 0) {
 const failed: string[] = [];
 for (const line of lines) {
   const version = NODE_RELEASES[line]!;
-  const binary = nodeBinary(version);
+  let binary: string;
+  try {
+    binary = nodeBinary(version);
+  } catch (error) {
+    if (error instanceof FetchFailed) fail(error.message);
+    throw error;
+  }
   process.stderr.write(`\n== Node ${version}: vitest run ${args.join(' ')}\n`);
   // The node first on PATH is the one tests spawn as `node`; process.execPath is this one anyway.
   const env = { ...process.env, PATH: `${join(binary, '..')}${process.platform === 'win32' ? ';' : ':'}${process.env.PATH ?? ''}` };

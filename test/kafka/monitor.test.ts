@@ -147,7 +147,7 @@ describe.skipIf(brokers === undefined)('specwatch and a real Kafka broker', () =
     const malformed = alertsOf(replay.stdout).filter((a) => a.kind === 'malformed').map((a) => a.reason);
     expect(malformed).toEqual([
       `${topic}[0]@1: malformed: (event): expected UTF-8 text, got bytes that are not UTF-8 (0xe9 at byte ${latin1.indexOf(0xe9)} of ${latin1.length})`,
-      expect.stringMatching(new RegExp(`^${topic}\\[0\\]@2: malformed: \\(event\\): expected one JSON object, got text that is not JSON`)),
+      expect.stringContaining(`${topic}[0]@2: malformed: (event): expected one JSON object, got text that is not JSON`),
       `${topic}[0]@3: malformed: (event): expected a message value holding one JSON event, got no value (a tombstone)`,
       `${topic}[0]@4: malformed: (event): expected at most 300 bytes, got ${event.length + 300} bytes`,
     ]);
