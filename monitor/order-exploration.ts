@@ -464,16 +464,25 @@ export class OrderExploration<S, L> {
     return { now, history, trimmed };
   }
 
-  /** Appends a step; the step that just left the recent part keeps its snapshot only at a checkpoint or when pinned. */
+  /**
+   * Appends a step; the step that just left the recent part keeps its snapshot only at a
+   * checkpoint, when pinned, or where a later trim will cut: every trim cuts trimBatch + 1 steps,
+   * so those land on multiples of it (and trimming replays nothing).
+   */
   private record(history: Array<Applied<S, L>>, step: Applied<S, L>): void {
     history.push(step);
     const leaving = history.length - 1 - this.spacing.recent;
-    if (leaving > 0 && ++this.recorded % this.spacing.every !== 0 && !history[leaving]!.pinned) history[leaving]!.before = undefined;
+    if (leaving > 0 && ++this.recorded % this.spacing.every !== 0 && !history[leaving]!.pinned && leaving % (this.trimBatch + 1) !== 0) history[leaving]!.before = undefined;
+  }
+
+  /** Steps dropped at once when the history outgrows the window. */
+  private get trimBatch(): number {
+    return Math.min(256, this.window);
   }
 
   /** Drops the steps older than the window (in batches); the first step kept gets its snapshot back. */
   private trim(history: Array<Applied<S, L>>): boolean {
-    if (history.length <= this.window + Math.min(256, this.window)) return false;
+    if (history.length <= this.window + this.trimBatch) return false;
     const cut = history.length - this.window;
     history[cut]!.before ??= this.snapshotAt(history, cut);
     history.splice(0, cut);
