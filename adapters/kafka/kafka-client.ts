@@ -1,5 +1,6 @@
 import kafkajs, { type KafkaConfig, type LogEntry, type ProducerConfig, type RetryOptions, type SASLOptions } from 'kafkajs';
 import { SpecwatchError, type BrokerConnection } from '../../monitor/index.ts';
+import { RepeatedLines } from './repeated-lines.ts';
 
 // kafkajs is CommonJS: its classes come off the default export.
 const { Kafka, KafkaJSError, Partitioners, logLevel } = kafkajs;
@@ -32,17 +33,20 @@ export interface KafkaClientOptions {
 }
 
 /**
- * A kafkajs client whose own log entries go to `log`, one line each (kafkajs's log entries never
- * carry the SASL password; we add nothing that does). Retries and restarts are kafkajs's own.
+ * A kafkajs client whose own log entries go to `log`, one line each, a repeated one only every
+ * 30 s with its count (kafkajs's log entries never carry the SASL password; we add nothing that
+ * does). Retries and restarts are kafkajs's own.
  */
 export function kafkaClient(connection: BrokerConnection, log: (line: string) => void, options: KafkaClientOptions = {}): Kafka {
+  const repeated = new RepeatedLines();
   const config: KafkaConfig = {
     clientId: connection.clientId,
     brokers: [...connection.brokers],
     logLevel: options.logLevel ?? logLevel.WARN,
     logCreator: () => (entry: LogEntry) => {
       const { message, error } = entry.log;
-      log(`kafka ${LEVEL_NAMES[entry.level] ?? 'log'}: ${message}${typeof error === 'string' && error !== message ? ` (${error})` : ''}`);
+      const line = repeated.pass(`kafka ${LEVEL_NAMES[entry.level] ?? 'log'}: ${message}${typeof error === 'string' && error !== message ? ` (${error})` : ''}`);
+      if (line !== undefined) log(line);
     },
     retry: { initialRetryTime: 300, retries: 8, ...options.retry },
   };
