@@ -3,7 +3,7 @@ import { DEFAULT_MAX_HELD } from '../causal-order.ts';
 import { checkExitStatus, checkTrace, describeCheckSummary } from '../check-trace.ts';
 import { describeAlert } from '../describe-alert.ts';
 import type { CliEnvironment } from './cli-environment.ts';
-import { LIMIT_HELP, limitFlags, limitsFrom, numberOption, parseCommandArgs, usageError } from './cli-options.ts';
+import { limitHelp, limitFlags, limitsFrom, numberOption, parseCommandArgs, usageError } from './cli-options.ts';
 import { loadSpec } from './load-spec.ts';
 import { ProgressLine } from './progress-line.ts';
 import { BufferedLines } from './text-sink.ts';
@@ -22,7 +22,7 @@ Options:
   --reorder-window <n>       how many recent events a late event may be placed before (default ${DEFAULT_REORDER_WINDOW})
   --max-held <n>             most events held for their causal past (default ${DEFAULT_MAX_HELD})
   --no-typecheck             load the spec without type-checking it first
-${LIMIT_HELP}
+${limitHelp(29)}
   -q, --quiet                no progress line and no summary
   -h, --help                 show this help
 

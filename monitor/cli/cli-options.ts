@@ -30,8 +30,11 @@ export const limitFlags = {
   'max-clock-entries': { type: 'string' },
 } as const;
 
-export const LIMIT_HELP = `  --max-event-bytes <n>    largest event accepted, in UTF-8 bytes (default ${DEFAULT_LIMITS.maxEventBytes})
-  --max-clock-entries <n>  most entries in one vector clock (default ${DEFAULT_LIMITS.maxClockEntries})`;
+/** The limit options' help, with descriptions starting at `column`, where the command's other options' start. */
+export const limitHelp = (column: number): string => [
+  ['--max-event-bytes <n>', `largest event accepted, in UTF-8 bytes (default ${DEFAULT_LIMITS.maxEventBytes})`],
+  ['--max-clock-entries <n>', `most entries in one vector clock (default ${DEFAULT_LIMITS.maxClockEntries})`],
+].map(([flag, text]) => `  ${flag!.padEnd(column - 3)} ${text}`).join('\n');
 
 export function limitsFrom(command: string, values: Record<string, string | boolean | undefined>): FormatLimits {
   const text = (flag: string): string | undefined => (typeof values[flag] === 'string' ? (values[flag] as string) : undefined);

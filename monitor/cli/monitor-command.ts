@@ -6,7 +6,7 @@ import { describeAlert } from '../describe-alert.ts';
 import { SpecwatchError } from '../errors.ts';
 import type { OrderedItem, Origin, Watermark } from '../trace-items.ts';
 import type { CliEnvironment } from './cli-environment.ts';
-import { LIMIT_HELP, limitFlags, limitsFrom, numberOption, parseCommandArgs, usageError } from './cli-options.ts';
+import { limitHelp, limitFlags, limitsFrom, numberOption, parseCommandArgs, usageError } from './cli-options.ts';
 import type { AlertSink, LiveEventSource } from './event-streams.ts';
 import {
   CONNECTION_HELP, DEFAULT_ALERTS_TOPIC, DEFAULT_EVENTS_TOPIC, connectionFlags, connectionFrom, streamEndFrom, streamStartFrom,
@@ -55,7 +55,7 @@ Options:
   --reorder-window <n>       how many recent events a late event may be placed before (default ${DEFAULT_REORDER_WINDOW})
   --text                     readable alerts on stdout instead of JSON lines
   --no-typecheck             load the spec without type-checking it first
-${LIMIT_HELP}
+${limitHelp(29)}
   -q, --quiet                no progress line and no log lines on stderr
   -h, --help                 show this help
 

@@ -4,7 +4,7 @@ import { describeDiagnostic } from '../describe-diagnostic.ts';
 import { OrderTally } from '../order-tally.ts';
 import type { OrderedItem } from '../trace-items.ts';
 import type { CliEnvironment } from './cli-environment.ts';
-import { LIMIT_HELP, limitFlags, limitsFrom, numberOption, parseCommandArgs, usageError } from './cli-options.ts';
+import { limitHelp, limitFlags, limitsFrom, numberOption, parseCommandArgs, usageError } from './cli-options.ts';
 import { ProgressLine } from './progress-line.ts';
 import { BufferedLines, JsonLinesFile } from './text-sink.ts';
 
@@ -23,7 +23,7 @@ Options:
                            past it the first event leaves, missing predecessors as a gap
   --hold-timeout <ms>      longest any event is held (default: no limit; for live input)
   --settle <ms>            longest a deliverable event waits for earlier ones (default: no limit)
-${LIMIT_HELP}
+${limitHelp(27)}
   -q, --quiet              no progress line and no summary
   -h, --help               show this help
 

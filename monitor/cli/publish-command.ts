@@ -1,7 +1,7 @@
 import { describeDiagnostic } from '../describe-diagnostic.ts';
 import { SpecwatchError } from '../errors.ts';
 import type { CliEnvironment } from './cli-environment.ts';
-import { LIMIT_HELP, limitFlags, limitsFrom, numberOption, parseCommandArgs, usageError } from './cli-options.ts';
+import { limitHelp, limitFlags, limitsFrom, numberOption, parseCommandArgs, usageError } from './cli-options.ts';
 import type { PublishRecord } from './event-streams.ts';
 import { CONNECTION_HELP, DEFAULT_EVENTS_TOPIC, connectionFlags, connectionFrom } from './kafka-flags.ts';
 import { ProgressLine } from './progress-line.ts';
@@ -15,15 +15,15 @@ export const PUBLISH_HELP = `Usage: specwatch publish --kafka <brokers> [options
 
 Loads NDJSON traces into a topic, for staging runs and for replaying an incident: each valid
 event is one message, key = its proc (one incarnation's events stay in order in one partition),
-value = the line as it was. Malformed lines are not
-published: each is reported on stderr with its file and line, and the exit status is 1.
+value = the line as it was. Malformed lines are not published: each is reported on stderr with
+its file and line, and the exit status is 1.
 
 Options:
-  --topic <name>          the topic (default ${DEFAULT_EVENTS_TOPIC})
-  --partitions <n>        partitions when the topic must be created (default ${DEFAULT_PARTITIONS})
-${LIMIT_HELP}
-  -q, --quiet             no progress line and no summary
-  -h, --help              show this help
+  --topic <name>            the topic (default ${DEFAULT_EVENTS_TOPIC})
+  --partitions <n>          partitions when the topic must be created (default ${DEFAULT_PARTITIONS})
+${limitHelp(28)}
+  -q, --quiet               no progress line and no summary
+  -h, --help                show this help
 
 ${CONNECTION_HELP}
 

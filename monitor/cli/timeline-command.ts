@@ -8,7 +8,7 @@ import {
   type EventState, type ParamFilter, type Timeline, type TimelineView,
 } from '../timeline/index.ts';
 import type { CliEnvironment } from './cli-environment.ts';
-import { LIMIT_HELP, limitFlags, limitsFrom, numberOption, parseCommandArgs, usageError } from './cli-options.ts';
+import { limitHelp, limitFlags, limitsFrom, numberOption, parseCommandArgs, usageError } from './cli-options.ts';
 import { CONNECTION_HELP, connectionFlags } from './kafka-flags.ts';
 import { readAlertsFile } from './alerts-file.ts';
 import { loadSpec } from './load-spec.ts';
@@ -51,7 +51,7 @@ Options:
   --max-configurations <n>   as for check (default ${DEFAULT_MAX_CONFIGURATIONS})
   --reorder-window <n>       as for check (default ${DEFAULT_REORDER_WINDOW})
   --no-typecheck             load the spec without type-checking it first
-${LIMIT_HELP}
+${limitHelp(29)}
   -q, --quiet                no summary line
   -h, --help                 show this help
 
