@@ -1,12 +1,11 @@
 import kafkajs, { type KafkaConfig, type LogEntry, type ProducerConfig, type RetryOptions, type SASLOptions } from 'kafkajs';
 import { SpecwatchError, type BrokerConnection } from '../../monitor/index.ts';
+import { kafkaLogLine } from './kafka-log-line.ts';
 import { RepeatedLines } from './repeated-lines.ts';
 
 // kafkajs is CommonJS: its classes come off the default export.
 const { Kafka, KafkaJSError, Partitioners, logLevel } = kafkajs;
 type Kafka = InstanceType<typeof Kafka>;
-
-const LEVEL_NAMES: Record<number, string> = { [logLevel.ERROR]: 'error', [logLevel.WARN]: 'warn', [logLevel.INFO]: 'info', [logLevel.DEBUG]: 'debug' };
 
 /** The connection as it may be printed: brokers, TLS on or off, the SASL user but never its password. */
 export function describeConnection(connection: BrokerConnection): string {
@@ -44,8 +43,7 @@ export function kafkaClient(connection: BrokerConnection, log: (line: string) =>
     brokers: [...connection.brokers],
     logLevel: options.logLevel ?? logLevel.WARN,
     logCreator: () => (entry: LogEntry) => {
-      const { message, error } = entry.log;
-      const line = repeated.pass(`kafka ${LEVEL_NAMES[entry.level] ?? 'log'}: ${message}${typeof error === 'string' && error !== message ? ` (${error})` : ''}`);
+      const line = repeated.pass(kafkaLogLine(entry));
       if (line !== undefined) log(line);
     },
     retry: { initialRetryTime: 300, retries: 8, ...options.retry },
