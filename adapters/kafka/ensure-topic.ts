@@ -5,7 +5,8 @@ import { untraced } from './kafka-client.ts';
 const METADATA_WAIT_MS = 30_000;
 const METADATA_POLL_MS = 100;
 
-const isUnknownTopic = (error: unknown): boolean => (error as { type?: unknown } | null)?.type === 'UNKNOWN_TOPIC_OR_PARTITION';
+/** The broker's error code name kafkajs gives a protocol error (undefined for other errors). */
+const protocolErrorType = (error: unknown): unknown => (error as { type?: unknown } | null)?.type;
 
 /**
  * Creates the topic when it does not exist; an existing topic keeps its own partition count.
@@ -19,7 +20,7 @@ export async function ensureTopic(admin: Admin, topic: string, partitions: numbe
   } catch (error) {
     // kafkajs waits for leaders only through LEADER_NOT_AVAILABLE; a KRaft broker restarted on
     // existing storage first answers that the new topic is unknown, and kafkajs gives up.
-    if (!isUnknownTopic(error)) throw error;
+    if (protocolErrorType(error) !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
     await waitForLeaders(admin, topic);
     created = true;
   }
@@ -36,7 +37,7 @@ async function waitForLeaders(admin: Admin, topic: string): Promise<void> {
       const found = topics.find((t) => t.name === topic);
       if (found !== undefined && found.partitions.length > 0 && found.partitions.every((p) => p.leader >= 0)) return;
     } catch (error) {
-      if (!isUnknownTopic(error) && (error as { type?: unknown } | null)?.type !== 'LEADER_NOT_AVAILABLE') throw error;
+      if (!['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE'].includes(protocolErrorType(error) as string)) throw error;
     }
     if (Date.now() > deadline) throw new Error(`topic ${topic} was created but had no leader for every partition after ${METADATA_WAIT_MS / 1000} s`);
     await new Promise((done) => setTimeout(done, METADATA_POLL_MS));
