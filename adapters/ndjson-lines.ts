@@ -91,7 +91,9 @@ export class NdjsonLineSplitter {
       lines.push({ line: this.lineNumber, notUtf8: Buffer.from(bytes.subarray(start, end)) });
       return;
     }
-    const text = bytes.toString('utf8', start, end);
+    let text = bytes.toString('utf8', start, end);
+    // A byte order mark starts the file, not the event: some editors write one.
+    if (this.lineNumber === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (!isBlank(text)) lines.push({ line: this.lineNumber, text });
   }
 }

@@ -12,7 +12,7 @@ export interface AlertEvent {
   readonly params: Readonly<Record<string, unknown>>;
 }
 
-/** One finding, with everything a person needs to act on it (DESIGN.md, "Alerts"). */
+/** One finding, with everything a person needs to act on it (README, `specwatch check`, --json). */
 export interface Alert {
   readonly type: 'alert';
   /** The same finding gets the same id across restarts and replays. */
@@ -32,6 +32,8 @@ export interface Alert {
   readonly history?: readonly AlertEvent[];
   /** For temporal properties: which semantics decided (online LTL3, or LTLf when a bounded run ended). */
   readonly semantics?: 'LTL3' | 'LTLf';
+  /** For input problems (gap, conflict, malformed, late): the facts, as `specwatch order --diagnostics` gives them. */
+  readonly diagnostic?: Omit<Exclude<Diagnostic, { kind: 'duplicate' }>, 'type'>;
   /** One line: what happened and why. */
   readonly reason: string;
 }
@@ -49,11 +51,15 @@ export function diagnosticAlert(diagnostic: Exclude<Diagnostic, { kind: 'duplica
     case 'gap':
       identity = [diagnostic.proc, diagnostic.fromSeq, diagnostic.toSeq];
       break;
+    case 'conflict':
+      identity = [diagnostic.proc, diagnostic.seq, ...diagnostic.copies];
+      break;
     case 'malformed':
       identity = [diagnostic.proc, diagnostic.seq, diagnostic.origin.source, diagnostic.origin.line ?? diagnostic.origin.offset, diagnostic.field];
       break;
     default:
       identity = [diagnostic.proc, diagnostic.seq];
   }
-  return { type: 'alert', id: alertId(diagnostic.kind, ...identity), kind: diagnostic.kind, verdict: 'violated', name: diagnostic.kind, reason };
+  const { type: _type, ...facts } = diagnostic;
+  return { type: 'alert', id: alertId(diagnostic.kind, ...identity), kind: diagnostic.kind, verdict: 'violated', name: diagnostic.kind, diagnostic: facts, reason };
 }

@@ -1,8 +1,8 @@
 import { eventName, type SpecEvent } from '../instrumentation/format.ts';
 import type { VectorClock } from '../instrumentation/vector-clock.ts';
-import { contentDigest } from './content-digest.ts';
+import { contentDigest, sameContent } from './content-digest.ts';
 import { MinHeap } from './ready-queue.ts';
-import type { EventRef, GapCause, OrderedItem, ReceivedEvent } from './trace-items.ts';
+import type { ConflictDiagnostic, EventRef, GapCause, OrderedItem, ReceivedEvent } from './trace-items.ts';
 
 /**
  * The stable delivery order of events that are ready together: by clock sum (the size of the
@@ -22,8 +22,8 @@ export interface HeldEvent {
   state: 'pending' | 'ready' | 'settled' | 'superseded';
   /** While pending at the head of its line: the seq of the other line it waits for. */
   needSeq: number;
-  /** Content digests of conflicting copies already rejected: another such copy is a duplicate. */
-  rejected?: number[];
+  /** Conflicting copies already rejected: another such copy is a duplicate. */
+  rejected?: SpecEvent[];
 }
 
 /** What the holdback knows of one process incarnation. */
@@ -60,7 +60,14 @@ const ref = (event: SpecEvent): EventRef => ({ proc: event.proc, seq: event.seq 
 /** Top-level fields whose content differs (key order inside a field does not count). */
 function differingFields(a: SpecEvent, b: SpecEvent): string[] {
   const fields = new Set([...Object.keys(a), ...Object.keys(b)]);
-  return [...fields].filter((f) => !(f in a) || !(f in b) || contentDigest(a[f]) !== contentDigest(b[f])).sort();
+  return [...fields].filter((f) => !Object.hasOwn(a, f) || !Object.hasOwn(b, f) || !sameContent(a[f], b[f])).sort();
+}
+
+/** Two copies of one event that differ; `copies` tells this conflict from another of the same event. */
+function conflict(first: ReceivedEvent, second: ReceivedEvent, kept: ReceivedEvent, rejected: ReceivedEvent): ConflictDiagnostic {
+  const digests = [contentDigest(first.event), contentDigest(second.event)].sort((x, y) => x - y) as [number, number];
+  const { proc, seq } = kept.event;
+  return { type: 'diagnostic', kind: 'conflict', proc, seq, kept: kept.origin, rejected: rejected.origin, fields: differingFields(first.event, second.event), copies: digests };
 }
 
 /**
@@ -332,10 +339,10 @@ export class CausalHoldback {
       return;
     }
     const kept = this.recall(proc, seq);
-    if (kept === undefined || contentDigest(kept.event) === contentDigest(received.event)) {
+    if (kept === undefined || sameContent(kept.event, received.event)) {
       emit({ type: 'diagnostic', kind: 'duplicate', proc, seq, origin, compared: kept !== undefined });
     } else {
-      emit({ type: 'diagnostic', kind: 'conflict', proc, seq, kept: kept.origin, rejected: origin, fields: differingFields(kept.event, received.event) });
+      emit(conflict(kept, received, kept, received));
     }
   }
 
@@ -345,26 +352,29 @@ export class CausalHoldback {
    */
   private judgeHeldRepeat(line: ProcessLine, held: HeldEvent, received: ReceivedEvent, now: number, emit: Emit): HeldEvent | undefined {
     const { proc, seq } = received.event;
-    const heldDigest = contentDigest(held.received.event);
-    const newDigest = contentDigest(received.event);
-    if (heldDigest === newDigest || held.rejected?.includes(newDigest) === true) {
-      // Same content, maybe other bytes: keep the smaller text so the output does not depend on arrival.
-      if (heldDigest === newDigest && received.text < held.received.text) held.received = received;
+    if (sameContent(held.received.event, received.event)) {
+      // Same content, maybe other bytes: keep the smaller text so the output does not depend on
+      // arrival, and name the copy that is dropped.
+      const dropped = received.text < held.received.text ? held.received : received;
+      if (dropped !== received) held.received = received;
+      emit({ type: 'diagnostic', kind: 'duplicate', proc, seq, origin: dropped.origin, compared: true });
+      return undefined;
+    }
+    if (held.rejected?.some((copy) => sameContent(copy, received.event)) === true) {
       emit({ type: 'diagnostic', kind: 'duplicate', proc, seq, origin: received.origin, compared: true });
       return undefined;
     }
-    const fields = differingFields(held.received.event, received.event);
-    const keepNew = newDigest < heldDigest;
+    const keepNew = contentDigest(received.event) < contentDigest(held.received.event);
     const [kept, rejected] = keepNew ? [received, held.received] : [held.received, received];
-    emit({ type: 'diagnostic', kind: 'conflict', proc, seq, kept: kept.origin, rejected: rejected.origin, fields });
-    const rejectedDigests = [...(held.rejected ?? []), keepNew ? heldDigest : newDigest];
+    emit(conflict(held.received, received, kept, rejected));
+    const rejectedCopies = [...(held.rejected ?? []), rejected.event];
     if (!keepNew) {
-      held.rejected = rejectedDigests;
+      held.rejected = rejectedCopies;
       return undefined;
     }
     if (held.state === 'ready') this.readyCount--;
     held.state = 'superseded';
-    const entry: HeldEvent = { received, arrivedAt: now, state: 'pending', needSeq: 0, rejected: rejectedDigests };
+    const entry: HeldEvent = { received, arrivedAt: now, state: 'pending', needSeq: 0, rejected: rejectedCopies };
     line.pending.set(seq, entry);
     if (seq === line.settled + 1) this.promote(entry);
     return entry;

@@ -25,6 +25,7 @@ export const checkExitStatus = (summary: CheckSummary): 0 | 1 | 3 => (summary.vi
 export function describeCheckSummary(summary: CheckSummary): string {
   const alerts = Object.values(summary.alerts).reduce((sum, n) => sum + n, 0);
   const kinds = Object.entries(summary.alerts).map(([kind, n]) => `${n} ${kind}`).join(', ');
+  const duplicates = summary.duplicates === 0 ? '' : `; ${summary.duplicates.toLocaleString('en-US')} duplicate${summary.duplicates === 1 ? '' : 's'} dropped`;
   return `specwatch check: ${summary.events.toLocaleString('en-US')} events checked against ${summary.spec}: ${alerts === 0 ? 'all conform' : kinds}` +
-    ` (most orders explored at once: ${summary.peakConfigurations})`;
+    ` (most orders explored at once: ${summary.peakConfigurations})${duplicates}`;
 }

@@ -76,3 +76,16 @@ export function contentDigest(value: unknown): number {
   feedValue(value);
   return (lane1 >>> 0) * 0x200000 + (lane2 >>> 11);
 }
+
+/** Whether two JSON values have the same content (object key order does not matter): the exact test behind a digest match. */
+export function sameContent(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return typeof a === 'number' && typeof b === 'number' && a + 0 === b + 0;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => sameContent(item, b[i]));
+  }
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const keys = Object.keys(left);
+  return keys.length === Object.keys(right).length && keys.every((key) => Object.hasOwn(right, key) && sameContent(left[key], right[key]));
+}

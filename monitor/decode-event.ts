@@ -32,6 +32,7 @@ function overLimit(text: string, limit: number): boolean {
 }
 
 const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+const MAX_COUNT = '2^53−1';
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -68,7 +69,7 @@ export function decodeEvent(text: string, origin: Origin, limits: FormatLimits =
     return malformed(origin, 'proc', `a non-empty string of at most ${limits.maxProcLength} chars`, describeFound(proc));
   }
   const seq = raw.seq;
-  if (!isCount(seq) || seq < 1) return malformed(origin, 'seq', 'a positive integer', describeFound(seq), proc);
+  if (!isCount(seq) || seq < 1) return malformed(origin, 'seq', `a positive integer of at most ${MAX_COUNT}`, describeFound(seq), proc);
 
   const vc = raw.vc;
   if (!isPlainObject(vc)) return malformed(origin, 'vc', 'an object from process to count', describeFound(vc), proc, seq);
@@ -80,9 +81,9 @@ export function decodeEvent(text: string, origin: Origin, limits: FormatLimits =
       return malformed(origin, 'vc', `at most ${limits.maxClockEntries} entries`, `more than ${limits.maxClockEntries} entries`, proc, seq);
     }
     if (key.length === 0 || key.length > limits.maxProcLength) {
-      return malformed(origin, 'vc', `process names of 1 to ${limits.maxProcLength} chars`, `the key ${describeFound(key)}`, proc, seq);
+      return malformed(origin, 'vc', `process names of 1 to ${limits.maxProcLength} chars`, describeFound(key).replace('the string', 'the key'), proc, seq);
     }
-    if (!isCount(count)) return malformed(origin, `vc[${JSON.stringify(key)}]`, 'a non-negative integer', describeFound(count), proc, seq);
+    if (!isCount(count)) return malformed(origin, `vc[${JSON.stringify(key)}]`, `a non-negative integer of at most ${MAX_COUNT}`, describeFound(count), proc, seq);
     sum += count;
   }
   if (!Object.hasOwn(vc, proc) || vc[proc] !== seq) {
@@ -95,13 +96,42 @@ export function decodeEvent(text: string, origin: Origin, limits: FormatLimits =
   return { type: 'event', event: raw as unknown as SpecEvent, origin, clockSum: sum, text };
 }
 
+const isInexact = (n: number): boolean => n > Number.MAX_SAFE_INTEGER || n < -Number.MAX_SAFE_INTEGER;
+
+/** Whether a parameter value holds a number beyond ±(2^53−1), which JSON.parse has rounded. */
+function holdsInexactNumber(value: unknown): boolean {
+  if (typeof value === 'number') return isInexact(value);
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) return value.some(holdsInexactNumber);
+  for (const key in value) if (holdsInexactNumber((value as Record<string, unknown>)[key])) return true;
+  return false;
+}
+
+/** Where that number is (the rare path: only for the rejection). */
+function inexactNumberAt(value: unknown, path: string): [string, number] | undefined {
+  if (typeof value === 'number') return isInexact(value) ? [path, value] : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const found = inexactNumberAt(item, Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 /** The first of action, params, service, time, trace that breaks the format, as [field, expected, got]. */
 function invalidOptionalField(raw: Record<string, unknown>, limits: FormatLimits): [string, string, string] | undefined {
   const action = raw.action;
   if (typeof action !== 'string' || action.length === 0 || action.length > limits.maxActionLength) {
     return ['action', `a non-empty string of at most ${limits.maxActionLength} chars`, describeFound(action)];
   }
-  if (raw.params !== undefined && !isPlainObject(raw.params)) return ['params', 'an object', describeFound(raw.params)];
+  if (raw.params !== undefined) {
+    if (!isPlainObject(raw.params)) return ['params', 'an object', describeFound(raw.params)];
+    // Rounded numbers could make two different ids one (and a conflict look like a duplicate).
+    const inexact = holdsInexactNumber(raw.params) ? inexactNumberAt(raw.params, 'params') : undefined;
+    if (inexact !== undefined) {
+      return [inexact[0], 'a number within ±(2^53−1), beyond which numbers are not held exactly (send large ids as strings)', `${describeFound(inexact[1])} (as read)`];
+    }
+  }
   const service = raw.service;
   if (service !== undefined && (typeof service !== 'string' || service.length > limits.maxStringLength)) {
     return ['service', `a string of at most ${limits.maxStringLength} chars`, describeFound(service)];

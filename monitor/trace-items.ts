@@ -69,6 +69,8 @@ export interface ConflictDiagnostic {
   readonly rejected: Origin;
   /** Top-level fields whose content differs, when both copies were at hand. */
   readonly fields: readonly string[];
+  /** Content digests of the two copies, smaller first: what tells one conflict of this event from another. */
+  readonly copies: readonly [number, number];
 }
 
 export type GapCause = 'held-limit' | 'timeout' | 'end-of-input';

@@ -3,7 +3,7 @@ import { DEFAULT_MAX_HELD } from '../causal-order.ts';
 import { checkExitStatus, checkTrace, describeCheckSummary } from '../check-trace.ts';
 import { describeAlert } from '../describe-alert.ts';
 import type { CliEnvironment } from './cli-environment.ts';
-import { limitHelp, limitFlags, limitsFrom, numberOption, parseCommandArgs, usageError } from './cli-options.ts';
+import { limitHelp, limitFlags, limitsFrom, numberOption, parseCommandArgs, stdinAtMostOnce, usageError } from './cli-options.ts';
 import { loadSpec } from './load-spec.ts';
 import { ProgressLine } from './progress-line.ts';
 import { BufferedLines } from './text-sink.ts';
@@ -47,6 +47,7 @@ export async function checkCommand(args: readonly string[], env: CliEnvironment)
   }
   if (values.spec === undefined) throw usageError('check needs --spec <spec.ts>', 'check');
   if (positionals.length === 0) throw usageError('check needs at least one trace file (or - for stdin)', 'check');
+  stdinAtMostOnce('check', positionals);
   const limits = limitsFrom('check', values);
   const conformance = {
     maxConfigurations: numberOption('check', 'max-configurations', values['max-configurations'], DEFAULT_MAX_CONFIGURATIONS, 1),
@@ -81,5 +82,7 @@ export async function checkCommand(args: readonly string[], env: CliEnvironment)
   await out.end();
   if (summary === undefined) return 2;
   if (!quiet) env.stderr.write(`${describeCheckSummary(summary)}\n`);
+  // An empty input conforms vacuously; say so, since it is more often a wrong path or an empty export.
+  if (!quiet && summary.events === 0 && alerts === 0) env.stderr.write(`specwatch check: warning: the input held no events (${positionals.join(', ')})\n`);
   return checkExitStatus(summary);
 }

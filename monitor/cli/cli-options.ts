@@ -5,12 +5,19 @@ import { DEFAULT_LIMITS, type FormatLimits } from '../format-limits.ts';
 export const usageError = (message: string, command: string): SpecwatchError =>
   new SpecwatchError(`${message}\nRun 'specwatch ${command} --help' for usage.`, { code: 'USAGE', context: { command } });
 
+/** Two readers of one stdin would split its chunks between them and cut records in two. */
+export function stdinAtMostOnce(command: string, paths: readonly string[]): void {
+  if (paths.filter((p) => p === '-').length > 1) throw usageError("'-' (stdin) can be given only once", command);
+}
+
 /** util.parseArgs, with its errors turned into usage errors naming the command. */
 export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(command: string, args: readonly string[], options: T) {
   try {
     return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw usageError((error as Error).message, command);
+    // Node adds advice on positionals that start with '-', which no command here takes.
+    const message = (error as Error).message;
+    throw usageError((error as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? message.replace(/\. To specify a positional argument[^]*$/, '') : message, command);
   }
 }
 

@@ -4,7 +4,7 @@ import { describeDiagnostic } from '../describe-diagnostic.ts';
 import { OrderTally } from '../order-tally.ts';
 import type { OrderedItem } from '../trace-items.ts';
 import type { CliEnvironment } from './cli-environment.ts';
-import { limitHelp, limitFlags, limitsFrom, numberOption, parseCommandArgs, usageError } from './cli-options.ts';
+import { limitHelp, limitFlags, limitsFrom, numberOption, parseCommandArgs, stdinAtMostOnce, usageError } from './cli-options.ts';
 import { ProgressLine } from './progress-line.ts';
 import { BufferedLines, JsonLinesFile } from './text-sink.ts';
 
@@ -45,7 +45,7 @@ export async function orderCommand(args: readonly string[], env: CliEnvironment)
     return 0;
   }
   if (positionals.length === 0) throw usageError('order needs at least one trace file (or - for stdin)', 'order');
-  if (positionals.filter((p) => p === '-').length > 1) throw usageError("'-' (stdin) can be given only once", 'order');
+  stdinAtMostOnce('order', positionals);
   const limits = limitsFrom('order', values);
   const ordering = {
     maxHeld: numberOption('order', 'max-held', values['max-held'], DEFAULT_MAX_HELD, 1),

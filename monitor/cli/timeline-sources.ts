@@ -3,7 +3,7 @@ import type { DecodedItem } from '../trace-items.ts';
 import { SpecwatchError } from '../errors.ts';
 import type { FormatLimits } from '../format-limits.ts';
 import type { CliEnvironment } from './cli-environment.ts';
-import { usageError } from './cli-options.ts';
+import { stdinAtMostOnce, usageError } from './cli-options.ts';
 import { DEFAULT_EVENTS_TOPIC, connectionFrom, streamEndFrom, streamStartFrom } from './kafka-flags.ts';
 
 // As the monitor: a few kafkajs fetches of one partition wait for the others in the merge.
@@ -23,6 +23,7 @@ export async function openTimelineSource(values: Values, positionals: readonly s
   if (values.kafka === undefined) {
     if (positionals.length === 0) throw usageError('timeline needs trace files (or - for stdin), or --kafka <brokers> and a topic range', 'timeline');
     for (const flag of ['topic', 'from', 'to']) if (values[flag] !== undefined) throw usageError(`--${flag} reads a Kafka topic: it needs --kafka <brokers>`, 'timeline');
+    stdinAtMostOnce('timeline', positionals);
     await env.checkTraceFilesReadable(positionals);
     return { items: env.readTraceFiles(positionals, { limits }), names: positionals, close: async () => undefined };
   }

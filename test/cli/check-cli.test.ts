@@ -106,6 +106,53 @@ describe('specwatch check', () => {
     expect(plain.status).toBe(2);
     expect(plain.stderr).toMatch(/must have a default export made with defineSpec/);
     expect(specwatch(['check', trace('edit-race.fixed')]).stderr).toMatch(/check needs --spec/);
+    // Outside the repository the package name does not resolve: the message says where specs live.
+    writeFileSync(join(dir, 'outside.ts'), `import { defineSpec } from 'specwatch/properties';\nexport default defineSpec<number>({ name: 'o', init: () => 0, actions: { A: { effect: ({ state }) => state } } });\n`);
+    for (const typecheck of [[], ['--no-typecheck']]) {
+      const outside = specwatch(['check', ...typecheck, '--spec', join(dir, 'outside.ts'), trace('edit-race.fixed')]);
+      expect(outside.status).toBe(2);
+      expect(outside.stderr).toMatch(/Cannot find module 'specwatch\/properties'[^]*keep it in the specwatch repository or in a project that has specwatch installed/);
+    }
+  });
+
+  it('judges input problems with their facts in --json, counts duplicates, and skips a byte order mark', () => {
+    const dir = scratch();
+    const lines = readFileSync(join(REPO, trace('edit-race.fixed')), 'utf8').trim().split('\n');
+    const broken = JSON.parse(lines[1]!) as Record<string, unknown>;
+    // A BOM before line 1, two duplicates, and one line whose seq is not a count.
+    const input = ['\uFEFF' + lines[0]!, ...lines.slice(1), lines[0]!, lines[2]!, JSON.stringify({ ...broken, seq: '2' })];
+    writeFileSync(join(dir, 'messy.ndjson'), `${input.join('\n')}\n`);
+    const run = specwatch(['check', '--no-typecheck', '--json', '--spec', SPEC, join(dir, 'messy.ndjson')]);
+    expect(run.status).toBe(1);
+    const alerts = alertsOf(run.stdout);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({
+      kind: 'malformed',
+      diagnostic: { kind: 'malformed', origin: { line: input.length }, field: 'seq', got: 'the string "2"', proc: broken.proc },
+    });
+    expect(run.stderr).toMatch(new RegExp(`${lines.length} events checked against uploader: 1 malformed .*; 2 duplicates dropped`));
+  });
+
+  it('warns when the input holds no events, and refuses stdin given twice', () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'empty.ndjson'), '\n');
+    const empty = specwatch(['check', '--no-typecheck', '--spec', SPEC, join(dir, 'empty.ndjson')]);
+    expect(empty.status).toBe(0);
+    expect(empty.stderr).toMatch(/warning: the input held no events/);
+    const twice = specwatch(['check', '--no-typecheck', '--spec', SPEC, '-', '-'], '');
+    expect(twice.status).toBe(2);
+    expect(twice.stderr).toMatch(/'-' \(stdin\) can be given only once/);
+    expect(specwatch(['timeline', '-', '-'], '').stderr).toMatch(/'-' \(stdin\) can be given only once/);
+  });
+
+  it('takes only its own commands: a name Object has is still unknown', () => {
+    for (const name of ['constructor', 'toString', '__proto__']) {
+      const run = specwatch([name]);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toMatch(new RegExp(`unknown command '${name}'`));
+      expect(run.stderr).not.toMatch(/internal error/);
+    }
+    expect(specwatch(['help', 'constructor']).stdout).toMatch(/^Usage: specwatch <command>/);
   });
 
   it('type-checks a good spec and runs it', () => {

@@ -44,7 +44,7 @@ describe('specwatch order', () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/api\.ndjson:3: malformed: \(event\): expected one JSON object, got text that is not JSON/);
     expect(run.stderr).toMatch(/api\.ndjson:6: malformed \(event api@19c2#6\): vc\["api@19c2"\]: expected 6, equal to seq/);
-    expect(run.stderr).toMatch(/worker\.ndjson:7: malformed: seq: expected a positive integer, got the string "5"/);
+    expect(run.stderr).toMatch(/worker\.ndjson:7: malformed: seq: expected a positive integer of at most 2\^53−1, got the string "5"/);
     expect(run.stderr).toMatch(/worker\.ndjson:3: duplicate of worker@7f3a#1, dropped/);
     expect(run.stderr).toMatch(/conflict: worker@7f3a#4 has different content .* \(differs in params\)/);
     expect(run.stderr).toMatch(/gap: api@19c2#4 never arrived \(1 event\), needed by api@19c2#5/);
@@ -79,6 +79,7 @@ describe('specwatch order', () => {
     const run = specwatch(['order', '-'], input);
     expect(run.status).toBe(0);
     expect(run.stdout).toBe(specwatch(['order', ...MERGE]).stdout);
+    expect(specwatch(['order', '-'], `${input}not json\n`).stderr).toMatch(/^\(stdin\):\d+: malformed: \(event\)/m);
   });
 
   it('writes diagnostics as JSON lines with --diagnostics, keeping stderr to the summary', () => {
@@ -100,7 +101,8 @@ describe('specwatch order', () => {
     const badFlag = specwatch(['order', '--max-held', 'lots', ...MERGE]);
     expect(badFlag.status).toBe(2);
     expect(badFlag.stderr).toMatch(/--max-held expects a whole number/);
-    expect(specwatch(['order', '--frobnicate', ...MERGE]).stderr).toMatch(/Unknown option '--frobnicate'/);
+    const unknownFlag = specwatch(['order', '--frobnicate', ...MERGE]);
+    expect(unknownFlag.stderr).toMatch(/^specwatch order: Unknown option '--frobnicate'\nRun 'specwatch order --help' for usage\.\n$/);
     expect(specwatch(['reorder']).status).toBe(2);
   });
 

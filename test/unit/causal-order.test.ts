@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Subject, from } from 'rxjs';
 import { causalOrder, decodeEvent, type DecodedItem, type OrderedItem } from '../../monitor/index.ts';
+import { diagnosticAlert } from '../../monitor/alerts.ts';
+import { describeDiagnostic } from '../../monitor/describe-diagnostic.ts';
 import { ev } from '../support/hand-events.ts';
 import { deliveredEvents, idOf, orderEvents } from '../support/run-order.ts';
 
@@ -129,6 +131,31 @@ describe('causalOrder conflict details', () => {
     const out: OrderedItem[] = [];
     items.pipe(causalOrder()).subscribe((i) => out.push(i));
     expect(out.find((i) => i.type === 'diagnostic')).toMatchObject({ kind: 'conflict', fields: ['service'] });
+  });
+
+  it('names the copy it drops: when the held copy gives way to a smaller text, the held one', () => {
+    // The same content: the second line's text sorts first, so it is kept and line 1 is dropped.
+    const items = from([
+      decodeEvent('{"sw":1,"proc":"a","seq":2,"vc":{"a":2},"action":"X"}', { source: 'f', line: 1 }),
+      decodeEvent('{"action":"X","sw":1,"proc":"a","seq":2,"vc":{"a":2}}', { source: 'f', line: 2 }),
+      decodeEvent('{"sw":1,"proc":"a","seq":1,"vc":{"a":1},"action":"X"}', { source: 'f', line: 3 }),
+    ]);
+    const out: OrderedItem[] = [];
+    items.pipe(causalOrder()).subscribe((i) => out.push(i));
+    expect(out.find((i) => i.type === 'diagnostic')).toMatchObject({ kind: 'duplicate', origin: { line: 1 } });
+    expect(out.flatMap((i) => (i.type === 'delivered' && i.event.seq === 2 ? [i.origin.line] : []))).toEqual([2]);
+  });
+
+  it('gives two different conflicts of one event different copies, so their alerts differ', () => {
+    const copy = (version: number, line: number) =>
+      decodeEvent(`{"sw":1,"proc":"a","seq":1,"vc":{"a":1},"action":"X","params":{"version":${version}}}`, { source: 'f', line });
+    const out: OrderedItem[] = [];
+    from([copy(1, 1), copy(2, 2), copy(3, 3)]).pipe(causalOrder({ settle: 0 })).subscribe((i) => out.push(i));
+    const conflicts = out.flatMap((i) => (i.type === 'diagnostic' && i.kind === 'conflict' ? [i] : []));
+    expect(conflicts).toHaveLength(2);
+    expect(conflicts[0]!.copies).not.toEqual(conflicts[1]!.copies);
+    const ids = conflicts.map((c) => diagnosticAlert(c, describeDiagnostic(c)).id);
+    expect(new Set(ids).size).toBe(2);
   });
 
   it('reports every copy of a lost range as late, across adjacent gaps', () => {

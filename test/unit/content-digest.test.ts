@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { contentDigest } from '../../monitor/index.ts';
+import { sameContent } from '../../monitor/content-digest.ts';
 import { propertyRuns } from '../support/property-runs.ts';
 
 /** The same JSON content with the keys of every object, at every depth, in reverse order. */
@@ -120,5 +121,42 @@ describe('contentDigest: properties', () => {
       }),
       { numRuns: propertyRuns(200) },
     );
+  });
+});
+
+/** The reference for sameContent: JSON text with the keys of every object sorted (and -0 as 0). */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonical(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+describe('sameContent: the exact comparison behind a digest match', () => {
+  // A small alphabet, so that equal and nearly equal pairs come up often.
+  const small = fc.letrec((tie) => ({
+    value: fc.oneof({ depthSize: 'small' }, fc.constantFrom(0, -0, 1, 'a', 'b', true, null), fc.array(tie('value'), { maxLength: 3 }),
+      fc.dictionary(fc.constantFrom('a', 'b', '__proto__'), tie('value'), { maxKeys: 3 })),
+  })).value;
+
+  it('agrees with comparing canonical JSON text', () => {
+    fc.assert(
+      fc.property(small, small, (a, b) => {
+        expect(sameContent(a, b)).toBe(canonical(a) === canonical(b));
+      }),
+      { numRuns: propertyRuns(500) },
+    );
+  });
+
+  it('holds for any value and its copy with every object\'s keys reversed', () => {
+    fc.assert(fc.property(fc.jsonValue(), (value) => sameContent(reverseKeys(value), value)), { numRuns: propertyRuns(200) });
+  });
+
+  it('tells apart values a digest might confuse: an array from an object, a missing key from a null one', () => {
+    expect(sameContent([1], { 0: 1 })).toBe(false);
+    expect(sameContent({ a: null }, {})).toBe(false);
+    expect(sameContent({ a: 1, b: 2 }, { a: 1, c: 2 })).toBe(false);
   });
 });

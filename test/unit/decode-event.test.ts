@@ -5,7 +5,7 @@ import type { FormatLimits, MalformedDiagnostic, Origin, ReceivedEvent } from '.
 const origin: Origin = { source: 'traces/worker.ndjson', line: 7 };
 const PROC = 'worker-1@7f3a';
 
-/** The example event of DESIGN.md, "Event format v1". */
+/** The example event of the README, "Event format v1". */
 const example = {
   sw: 1,
   proc: PROC,
@@ -248,8 +248,7 @@ describe('decodeEvent: vc', () => {
     const d = reject(eventText({ vc: { [PROC]: 12, '': 1 } }));
     expect(d.field).toBe('vc');
     expect(d.expected).toMatch(/process names/);
-    expect(d.got).toMatch(/key/);
-    expect(d.got).toMatch(/string ""/);
+    expect(d.got).toBe('the key ""');
   });
 
   it('rejects a key longer than maxProcLength', () => {
@@ -335,6 +334,23 @@ describe('decodeEvent: params', () => {
     const d = reject(eventText({ params: null }));
     expect(d.field).toBe('params');
     expect(d.got).toBe('null');
+  });
+
+  it('rejects an integer id beyond 2^53−1, which JSON.parse would round, naming where it is', () => {
+    // Written as text: 9007199254740993 is read as …992, so two different ids would become one.
+    const d = reject(eventText().replace('"params":{"id":1,', '"params":{"id":9007199254740993,'));
+    expect(d.field).toBe('params.id');
+    expect(d.expected).toMatch(/within ±\(2\^53−1\).*as strings/);
+    expect(d.got).toBe('the number 9007199254740992 (as read)');
+  });
+
+  it('finds an inexact number nested in arrays and objects, and accepts the largest exact one', () => {
+    expect(reject(eventText({ params: { batch: [{ n: 1 }, { n: -1e300 }] } })).field).toBe('params.batch[1].n');
+    expect(accept(eventText({ params: { id: Number.MAX_SAFE_INTEGER, low: -Number.MAX_SAFE_INTEGER, f: 0.5 } })).event.params.id).toBe(Number.MAX_SAFE_INTEGER);
+  });
+
+  it('reads a 64-bit id sent as a string exactly', () => {
+    expect(accept(eventText({ params: { id: '9007199254740993' } })).event.params.id).toBe('9007199254740993');
   });
 });
 
