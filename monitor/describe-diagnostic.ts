@@ -2,7 +2,8 @@ import { eventName } from '../instrumentation/format.ts';
 import type { Diagnostic, Origin } from './trace-items.ts';
 
 export function describeOrigin(origin: Origin): string {
-  if (origin.line !== undefined) return `${origin.source}:${origin.line}`;
+  // '-' is how stdin is named on the command line; '(stdin)' reads better in a message, as ltl says it.
+  if (origin.line !== undefined) return `${origin.source === '-' ? '(stdin)' : origin.source}:${origin.line}`;
   if (origin.partition !== undefined) return `${origin.source}[${origin.partition}]@${origin.offset ?? '?'}`;
   return origin.source;
 }

@@ -142,7 +142,7 @@ export const inPast = (earlier: SpecEvent, later: SpecEvent): boolean => {
 
 
 /**
- * Explores the orders of concurrent events in which a trace could have happened (DESIGN.md,
+ * Explores the orders of concurrent events in which a trace could have happened (README,
  * "Conformance semantics"). Every order of the first n+1 events is an order of the first n with
  * the new event inserted somewhere after its causal past; inserting it among events it
  * commutes with changes nothing, so only the end and the places just before concurrent events

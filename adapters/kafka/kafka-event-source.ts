@@ -62,6 +62,8 @@ class KafkaEventSource implements LiveEventSource {
   private stopping = false;
   private batch: Promise<void> = Promise.resolve();
   private received = 0;
+  /** False when the range was empty from the start: the consumer never joined its group, so there is nothing to pause or delete. */
+  private started = false;
 
   constructor(
     private readonly admin: Admin,
@@ -93,6 +95,7 @@ class KafkaEventSource implements LiveEventSource {
 
   private async start(): Promise<void> {
     const { consumer, options } = this;
+    this.started = true;
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (payload.restart) options.log(`kafka consumer restarting after: ${payload.error.message}`);
       else this.subscriber?.error(kafkaFailure('the Kafka consumer stopped', payload.error));
@@ -283,14 +286,14 @@ class KafkaEventSource implements LiveEventSource {
   async stop(beforeCommit: () => Promise<void>): Promise<void> {
     this.stopping = true;
     try {
-      this.whileRunning(() => this.consumer.pause([{ topic: this.options.topic }]));
+      if (this.started) this.whileRunning(() => this.consumer.pause([{ topic: this.options.topic }]));
       await this.batch.catch(() => undefined);
       await this.commit(beforeCommit);
     } finally {
       await untraced(async () => {
         await this.consumer.stop().catch(() => undefined);
         await this.consumer.disconnect().catch(() => undefined);
-        if (this.bounded) await this.admin.deleteGroups([this.groupId]).catch(() => undefined);
+        if (this.bounded && this.started) await this.admin.deleteGroups([this.groupId]).catch(() => undefined);
         await this.admin.disconnect().catch(() => undefined);
       });
     }

@@ -6,6 +6,7 @@ import { isSpec, type Spec } from '../../properties/index.ts';
 import { SpecwatchError } from '../errors.ts';
 
 const MAX_TYPE_ERRORS = 10;
+const WHERE_SPECS_LIVE = "A spec's imports resolve from its own folder: keep it in the specwatch repository or in a project that has specwatch installed.";
 
 const invalid = (message: string, path: string, cause?: unknown): SpecwatchError =>
   new SpecwatchError(message, { code: 'SPEC_INVALID', cause, context: { spec: path } });
@@ -39,7 +40,8 @@ export async function loadSpec(path: string, options: { typecheck: boolean }): P
   if (options.typecheck && /\.[cm]?ts$/.test(absolute)) {
     const errors = await typeErrors(absolute);
     if (errors.length > 0) {
-      throw invalid(`spec ${path} does not type-check:\n  ${errors.join('\n  ')}\n(--no-typecheck runs it anyway)`, path);
+      const hint = errors.some((e) => e.includes("Cannot find module 'specwatch/")) ? `\n${WHERE_SPECS_LIVE}` : '';
+      throw invalid(`spec ${path} does not type-check:\n  ${errors.join('\n  ')}${hint}\n(--no-typecheck runs it anyway)`, path);
     }
   }
   let exported: unknown;
@@ -50,7 +52,9 @@ export async function loadSpec(path: string, options: { typecheck: boolean }): P
     exported = module.default;
     if (!isSpec(exported) && isSpec((exported as { default?: unknown } | undefined)?.default)) exported = (exported as { default: unknown }).default;
   } catch (error) {
-    throw invalid(`spec ${path} failed to load: ${(error as Error).message ?? String(error)}`, path, error);
+    const message = (error as Error).message ?? String(error);
+    const hint = /Cannot find (module|package) '(specwatch|immutable)/.test(message) ? `\n${WHERE_SPECS_LIVE}` : '';
+    throw invalid(`spec ${path} failed to load: ${message}${hint}`, path, error);
   }
   if (!isSpec(exported)) {
     throw invalid(`spec ${path} must have a default export made with defineSpec(...) from specwatch/properties (looked in ${dirname(absolute)})`, path);

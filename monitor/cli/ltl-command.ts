@@ -89,7 +89,9 @@ interface Step {
 /** A line that is not a step: what is wrong, without the file and line (the caller adds them). */
 class BadLine extends Error {}
 
-const describe = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `the ${typeof v} ${JSON.stringify(v)}`);
+// String(v) for numbers: JSON.stringify would show 1e400, read as Infinity, as null.
+const describe = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object'
+  : `the ${typeof v} ${typeof v === 'number' ? String(v) : JSON.stringify(v)}`);
 
 function parseAtom(prop: unknown, where: string): { name: string; args: unknown[] } {
   if (typeof prop !== 'string') throw new BadLine(`${where}: expected an atom as a string, got ${describe(prop)}`);

@@ -26,7 +26,8 @@ Commands:
 ${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`).join('\n')}
 
 Run 'specwatch <command> --help' for a command's options.
-Exit status: 0 clean, 1 something to report, 2 usage error or unreadable input.`;
+Exit status: 0 clean, 1 something to report, 2 usage error or unreadable input, 3 (check, and
+monitor --to) nothing violated but something inconclusive.`;
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -38,7 +39,7 @@ export async function runCli(argv: readonly string[], env: CliEnvironment): Prom
   const [name, ...args] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? args[0] : undefined;
-    if (topic !== undefined && COMMANDS[topic] !== undefined) return runCli([topic, '--help'], env);
+    if (topic !== undefined && Object.hasOwn(COMMANDS, topic)) return runCli([topic, '--help'], env);
     env.stdout.write(`${MAIN_HELP}\n`);
     return name === undefined ? 2 : 0;
   }
@@ -46,7 +47,8 @@ export async function runCli(argv: readonly string[], env: CliEnvironment): Prom
     env.stdout.write(`${version()}\n`);
     return 0;
   }
-  const command = COMMANDS[name];
+  // Own names only: 'constructor' or 'toString' is an unknown command, not Object's method.
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (command === undefined) {
     env.stderr.write(`specwatch: unknown command '${name}'. Commands: ${Object.keys(COMMANDS).join(', ')}. Run 'specwatch --help'.\n`);
     return 2;

@@ -147,6 +147,9 @@ function statesInOrder(sorted: readonly SpecEvent[], arrived: readonly SpecEvent
 function unknownAlert(id: string, timeline: Timeline): SpecwatchError {
   const known = timeline.alerts.slice(0, 10).map((a) => `\n  ${a.id} ${a.kind} ${a.name}${a.event === undefined ? '' : ` at ${a.event.proc}#${a.event.seq}`}`).join('');
   const where = timeline.alerts.length === 0 ? 'these events raised no alert (give --spec or --alerts)' : `the ${timeline.alerts.length} alerts are:${known}${timeline.alerts.length > 10 ? '\n  …' : ''}`;
+  const begun = timeline.alerts.filter((a) => a.id.startsWith(id)).length;
+  if (begun > 0 && id.length < 4) return usageError(`--around: give at least 4 characters of an alert id (got '${id}'); ${where}`, 'timeline');
+  if (begun > 1) return usageError(`--around: ${begun} alert ids begin with '${id}': give more of it; ${where}`, 'timeline');
   return usageError(`--around: no alert ${id}; ${where}`, 'timeline');
 }
 

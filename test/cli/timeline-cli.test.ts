@@ -83,6 +83,7 @@ describe('specwatch timeline', () => {
       [['--format', 'json', 'no-such.ndjson'], /cannot read no-such.ndjson: no such file/],
       [['--spec', SPEC, '--no-typecheck', '--around', 'beefbeef', trace('worker-crash')], /no alert beefbeef; the 3 alerts are:\n {2}b1a7dcd68acf9c51 property OrphansCleanedUp/],
       [['--around', 'beefbeef', trace('worker-crash')], /these events raised no alert \(give --spec or --alerts\)/],
+      [['--spec', SPEC, '--no-typecheck', '--around', 'b1a', trace('worker-crash')], /give at least 4 characters of an alert id \(got 'b1a'\)/],
       [['--format', 'json', '--max-events', '5', trace('edit-race')], /would have 11 events, more than --max-events 5: cut it down with --around/],
     ];
     for (const [args, message] of cases) {

@@ -129,6 +129,17 @@ describe.skipIf(brokers === undefined)('specwatch and a real Kafka broker', () =
     expect(byId(alertsOf(replay.stdout))).toEqual(byId(checked));
   }, 120_000);
 
+  it('replays an empty time range quietly: exit 0, no event, no kafka error line', async () => {
+    const topic = topicName('empty-range');
+    await publish(incident.path, topic);
+    // Before every record: both ends fall on the first offset, so the range holds nothing.
+    const replay = await specwatchAsync(['monitor', '--no-typecheck', '--spec', SPEC, '--kafka', brokers!, '--topic', topic,
+      '--alerts-topic', topicName('alerts'), '--from', '2001-01-01T00:00:00Z', '--to', '2001-01-01T00:05:00Z']);
+    expect(replay.status, replay.stderr).toBe(0);
+    expect(replay.stderr).toMatch(/stopped: 0 events read, 0 alerts published/);
+    expect(replay.stderr).not.toMatch(/kafka( error| warn)?: /);
+  }, 60_000);
+
   it('reports records that are not events (not UTF-8, not JSON, too big, a tombstone) as malformed, at their offsets', async () => {
     const topic = topicName('bad-records');
     const admin = kafka.admin();
