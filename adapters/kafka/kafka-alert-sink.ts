@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka, Message, Producer } from 'kafkajs';
-import type { Alert, AlertSink, BrokerConnection } from '../../monitor/index.ts';
+import { SpecwatchError, type Alert, type AlertSink, type BrokerConnection } from '../../monitor/index.ts';
 import { IDEMPOTENT_PRODUCER, describeConnection, kafkaClient, kafkaFailure, untraced } from './kafka-client.ts';
 import { ensureTopic } from './ensure-topic.ts';
 
@@ -46,20 +46,18 @@ async function readAlertIds(kafka: Kafka, admin: Admin, topic: string): Promise<
     await untraced(async () => {
       await consumer.connect();
       await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      let timer: NodeJS.Timeout | undefined;
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`reading alert ids took over ${READ_IDS_TIMEOUT_MS / 1000}s`)), READ_IDS_TIMEOUT_MS);
+        timer = setTimeout(() => reject(new Error(`reading alert ids took over ${READ_IDS_TIMEOUT_MS / 1000}s`)), READ_IDS_TIMEOUT_MS);
         consumer.run({
           autoCommit: false,
           eachMessage: async ({ partition, message }) => {
             if (message.key !== null) ids.add(message.key.toString('utf8'));
             if (Number(message.offset) + 1 >= (remaining.get(partition) ?? 0)) remaining.delete(partition);
-            if (remaining.size === 0) {
-              clearTimeout(timer);
-              resolve();
-            }
+            if (remaining.size === 0) resolve();
           },
         }).catch(reject);
-      });
+      }).finally(() => clearTimeout(timer));
     });
   } finally {
     await untraced(async () => {
@@ -102,9 +100,11 @@ class KafkaAlertSink implements AlertSink {
       try {
         for (const request of byteBounded(messages)) await untraced(() => this.producer.send({ topic: this.topic, acks: -1, messages: request }));
       } catch (error) {
-        // kafkajs has retried already; the commit waits on flush, so a restart sends these again.
-        this.failure = kafkaFailure(`cannot publish ${messages.length} alerts to ${this.topic}`, error, { topic: this.topic });
-        this.log(this.failure.message);
+        // kafkajs has retried already, so retrying here cannot help: the monitor stops without
+        // committing (flush throws), and a restart replays the events and sends these again.
+        const reason = kafkaFailure(`cannot publish ${messages.length} alerts to ${this.topic}`, error, { topic: this.topic });
+        this.failure ??= new SpecwatchError(reason.message, { code: 'KAFKA', retriable: false, cause: error, context: { topic: this.topic } });
+        this.log(reason.message);
       } finally {
         this.inFlight -= messages.length;
       }

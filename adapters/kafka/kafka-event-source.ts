@@ -54,7 +54,11 @@ class KafkaEventSource implements LiveEventSource {
   private readonly lastCommitted = new Map<number, number>();
   private readonly lastReceived = new Map<number, number>();
   private readonly done = new Set<number>();
-  private readonly sought = new Set<number>();
+  /** The partitions of the topic the group gave this member at its last join. */
+  private assigned = new Set<number>();
+  /** Between a consumer crash and its rejoin kafkajs has no group to pause or resume; the join applies them. */
+  private joined = false;
+  private readonly warnedNewPartitions = new Set<number>();
   // Decoded records per partition, merged before they go downstream (see drain).
   private readonly queues = new Map<number, MergeQueue>();
   private readonly caughtUp = new Set<number>();
@@ -97,25 +101,15 @@ class KafkaEventSource implements LiveEventSource {
     const { consumer, options } = this;
     this.started = true;
     consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.joined = false;
       if (payload.restart) options.log(`kafka consumer restarting after: ${payload.error.message}`);
       else this.subscriber?.error(kafkaFailure('the Kafka consumer stopped', payload.error));
     });
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      const assigned = payload.memberAssignment[options.topic] ?? [];
-      if (assigned.length < this.ranges.size) {
-        options.log(`warning: group ${this.groupId} gave this monitor ${assigned.length} of ${this.ranges.size} partitions; ` +
-          'another member shares the group, so this monitor sees only part of the events (run one monitor per group)');
-      }
-      // Once per partition, at its first assignment (the consumer group exists only then); a later
-      // rejoin resumes from the commits, and what it reads again are duplicates, dropped downstream.
-      for (const partition of assigned) {
-        const range = this.ranges.get(partition);
-        if (range === undefined || this.sought.has(partition)) continue;
-        this.sought.add(partition);
-        if (this.done.has(partition)) consumer.pause([{ topic: options.topic, partitions: [partition] }]);
-        // Seeks do not touch the committed offsets while autoCommit is off.
-        else consumer.seek({ topic: options.topic, partition, offset: String(range.start) });
-      }
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => this.onJoin(payload.memberAssignment[options.topic] ?? []));
+    // kafkajs does not call eachBatch for a batch of only transaction markers (or aborted records),
+    // yet such a batch may be what ends a partition: caught up, or the end of a replay range.
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      if (payload.batchSize === 0 && payload.topic === options.topic) this.reached(payload.partition, Number(payload.lastOffset), Number(payload.highWatermark));
     });
     // Every batch of one fetch is queued before any is merged (see drain): the next fetch starts
     // once they all went through onBatch.
@@ -131,19 +125,64 @@ class KafkaEventSource implements LiveEventSource {
     });
   }
 
+  /**
+   * Every join, not only the first: kafkajs then restarts each partition from the group's
+   * committed offset, which during the rebuild replay lies ahead of what was read (and a replay's
+   * throwaway group has none). So each partition is sought to where this source is, and the
+   * pauses, which a consumer restart forgets, are applied again.
+   */
+  private onJoin(partitions: readonly number[]): void {
+    const { consumer, options } = this;
+    this.assigned = new Set(partitions);
+    this.joined = true;
+    const missing = [...this.ranges.keys()].filter((p) => !this.assigned.has(p));
+    if (missing.length > 0) {
+      options.log(`warning: group ${this.groupId} gave this monitor ${this.ranges.size - missing.length} of ${this.ranges.size} partitions; ` +
+        'another member shares the group, so this monitor sees only part of the events (run one monitor per group)');
+    }
+    for (const partition of partitions) {
+      const range = this.ranges.get(partition);
+      if (range === undefined) {
+        if (!this.warnedNewPartitions.has(partition)) options.log(`warning: partition ${partition} of ${options.topic} was added after the monitor started; it is read after a restart`);
+        this.warnedNewPartitions.add(partition);
+        continue;
+      }
+      if (this.done.has(partition)) continue;
+      // Seeks do not touch the committed offsets while autoCommit is off.
+      this.whileRunning(() => consumer.seek({ topic: options.topic, partition, offset: String(this.nextOffset(partition, range)) }));
+    }
+    this.applyPauses();
+  }
+
+  /** Where reading a partition goes on: after the last record taken, or at the start of its range. */
+  private nextOffset(partition: number, range: PartitionRange): number {
+    const last = this.lastReceived.get(partition);
+    return last === undefined ? range.start : last + 1;
+  }
+
   private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const partition = batch.partition;
     const range = this.ranges.get(partition);
     const queue = this.queues.get(partition);
-    if (this.done.has(partition) || queue === undefined) return;
+    if (this.done.has(partition) || queue === undefined || range === undefined) return;
     let reachedEnd = false;
+    let tookAll = true;
     // Resolved once for the batch: each call costs kafkajs a 64-bit parse and a seek lookup.
     let lastTaken: string | undefined;
+    const next = this.nextOffset(partition, range);
     for (const message of batch.messages) {
       // Records fetched while paused are queued anyway: kafkajs has them in memory already.
-      if (this.stopping || !isRunning() || isStale()) break;
+      if (this.stopping || !isRunning() || isStale()) {
+        tookAll = false;
+        break;
+      }
       const offset = Number(message.offset);
-      if (range?.end !== undefined && offset >= range.end) {
+      // Fetched from before where this source is (a fetch that began before a seek): already taken, or before the range.
+      if (offset < next) {
+        lastTaken = message.offset;
+        continue;
+      }
+      if (range.end !== undefined && offset >= range.end) {
         reachedEnd = true;
         break;
       }
@@ -152,26 +191,38 @@ class KafkaEventSource implements LiveEventSource {
       this.received++;
       queue.items.push(this.decode(partition, message));
       lastTaken = message.offset;
-      if (range?.end !== undefined && offset + 1 >= range.end) {
+      if (range.end !== undefined && offset + 1 >= range.end) {
         reachedEnd = true;
         break;
       }
     }
     if (lastTaken !== undefined) resolveOffset(lastTaken);
-    const last = this.lastReceived.get(partition);
-    if (last !== undefined && last + 1 >= Number(batch.highWatermark)) this.caughtUp.add(partition);
-    else this.caughtUp.delete(partition);
     if (reachedEnd) {
       this.finishPartition(partition);
       // A finished partition is fetched no more; the last one must end the replay now.
       this.drain();
-    }
+    } else if (tookAll) {
+      // The batch's last offset counts a trailing transaction marker, which no message shows.
+      this.reached(partition, Number(batch.lastOffset()), Number(batch.highWatermark));
+    } else this.caughtUp.delete(partition);
     if (queue.items.length - queue.head > this.options.maxQueuedPerPartition && !this.done.has(partition)) {
       // Ahead of the others in the merge: fetch the partitions it waits on instead.
       this.pausedForPressure.add(partition);
-      this.whileRunning(() => this.consumer.pause([{ topic: this.options.topic, partitions: [partition] }]));
+      this.applyPauses();
     }
     await heartbeat();
+  }
+
+  /** A partition read through `lastOffset` of `highWatermark`: caught up, or at the end of its range. */
+  private reached(partition: number, lastOffset: number, highWatermark: number): void {
+    const range = this.ranges.get(partition);
+    if (range === undefined || this.done.has(partition)) return;
+    if (lastOffset + 1 >= highWatermark) this.caughtUp.add(partition);
+    else this.caughtUp.delete(partition);
+    if (range.end !== undefined && lastOffset + 1 >= range.end) {
+      this.finishPartition(partition);
+      this.drain();
+    }
   }
 
   /**
@@ -189,6 +240,8 @@ class KafkaEventSource implements LiveEventSource {
       let best: MergeQueue | undefined;
       for (const [partition, queue] of this.queues) {
         if (queue.head >= queue.items.length) {
+          // Also while the group has given the partition to another member: its next record may
+          // still come first, and passing it by would release events before their causal past.
           if (!this.caughtUp.has(partition) && !this.done.has(partition)) {
             this.resumeDrained();
             return;
@@ -215,13 +268,33 @@ class KafkaEventSource implements LiveEventSource {
       const queue = this.queues.get(partition)!;
       if (queue.items.length - queue.head > this.options.maxQueuedPerPartition / 2) continue;
       this.pausedForPressure.delete(partition);
-      if (!this.pausedAll && !this.done.has(partition)) this.whileRunning(() => this.consumer.resume([{ topic: this.options.topic, partitions: [partition] }]));
+      this.applyPauses();
     }
   }
 
   private finishPartition(partition: number): void {
     this.done.add(partition);
-    this.whileRunning(() => this.consumer.pause([{ topic: this.options.topic, partitions: [partition] }]));
+    this.applyPauses();
+  }
+
+  /**
+   * Tells kafkajs which assigned partitions to fetch, as whole lists from this source's own flags:
+   * kafkajs's pause of some partitions undoes a pause of the whole topic, and a restarted consumer
+   * forgets every pause, so its state is only ever overwritten, never relied on.
+   */
+  private applyPauses(): void {
+    if (!this.joined) return;
+    const topic = this.options.topic;
+    const paused: number[] = [];
+    const fetching: number[] = [];
+    for (const partition of this.assigned) {
+      const hold = this.pausedAll || this.done.has(partition) || this.pausedForPressure.has(partition) || !this.ranges.has(partition);
+      (hold ? paused : fetching).push(partition);
+    }
+    this.whileRunning(() => {
+      if (paused.length > 0) this.consumer.pause([{ topic, partitions: paused }]);
+      if (fetching.length > 0) this.consumer.resume([{ topic, partitions: fetching }]);
+    });
   }
 
   private completeIfDone(): boolean {
@@ -246,11 +319,11 @@ class KafkaEventSource implements LiveEventSource {
   }
 
   async commit(beforeCommit: () => Promise<void>): Promise<void> {
-    if (this.bounded) return;
     const offsets = [...this.ledger.committable()].filter(([partition, offset]) =>
       offset > (this.resumeAt.get(partition) ?? -1) && offset > (this.lastCommitted.get(partition) ?? -1));
+    // A replay commits nothing, but waits on the alerts all the same: a failure to publish them must not pass unseen.
     await beforeCommit();
-    if (offsets.length === 0) return;
+    if (this.bounded || offsets.length === 0) return;
     await untraced(() => this.consumer.commitOffsets(offsets.map(([partition, offset]) => ({ topic: this.options.topic, partition, offset: String(offset) }))));
     for (const [partition, offset] of offsets) this.lastCommitted.set(partition, offset);
   }
@@ -258,7 +331,7 @@ class KafkaEventSource implements LiveEventSource {
   pause(): void {
     if (this.pausedAll) return;
     this.pausedAll = true;
-    this.whileRunning(() => this.consumer.pause([{ topic: this.options.topic }]));
+    this.applyPauses();
   }
 
   /** kafkajs refuses pause and resume while the consumer is (re)joining; the batch loop checks our flags anyway. */
@@ -273,8 +346,7 @@ class KafkaEventSource implements LiveEventSource {
   resume(): void {
     if (!this.pausedAll) return;
     this.pausedAll = false;
-    const partitions = [...this.ranges.keys()].filter((p) => !this.pausedForPressure.has(p) && !this.done.has(p));
-    if (partitions.length > 0) this.whileRunning(() => this.consumer.resume([{ topic: this.options.topic, partitions }]));
+    this.applyPauses();
   }
 
   status(): EventSourceStatus {
@@ -286,7 +358,8 @@ class KafkaEventSource implements LiveEventSource {
   async stop(beforeCommit: () => Promise<void>): Promise<void> {
     this.stopping = true;
     try {
-      if (this.started) this.whileRunning(() => this.consumer.pause([{ topic: this.options.topic }]));
+      this.pausedAll = true;
+      this.applyPauses();
       await this.batch.catch(() => undefined);
       await this.commit(beforeCommit);
     } finally {

@@ -178,6 +178,8 @@ class MonitorRun {
   private suppressed = 0;
   private summary: CheckSummary | undefined;
   private committing: Promise<void> | undefined;
+  /** Ends the run with an error (an alert that cannot be published). */
+  private fail: (error: unknown) => void = () => undefined;
 
   constructor(private readonly env: CliEnvironment, private readonly source: LiveEventSource, private readonly sink: AlertSink, private readonly options: RunOptions) {
     this.out = new BufferedLines(env.stdout);
@@ -197,6 +199,10 @@ class MonitorRun {
     let failure: unknown;
     try {
       await new Promise<void>((resolve) => {
+        this.fail = (error: unknown): void => {
+          failure ??= error;
+          resolve();
+        };
         const stop = (): void => resolve();
         this.env.stopSignal?.addEventListener('abort', stop, { once: true });
         if (this.env.stopSignal?.aborted === true) return resolve();
@@ -255,8 +261,17 @@ class MonitorRun {
   private commit(): Promise<void> {
     if (this.committing !== undefined) return this.committing;
     if (this.sink.backlog < SINK_HIGH_WATER / 10) this.source.resume();
-    this.committing = this.source.commit(() => this.sink.flush())
-      .catch((error: unknown) => this.options.log(`commit failed, will retry: ${(error as Error).message}`))
+    let unpublished: unknown;
+    const flush = (): Promise<void> => this.sink.flush().catch((error: unknown) => {
+      unpublished = error;
+      throw error;
+    });
+    this.committing = this.source.commit(flush)
+      .catch((error: unknown) => {
+        // Alerts kafkajs could not publish after its retries: stop uncommitted, a restart sends them.
+        if (unpublished !== undefined) this.fail(unpublished);
+        else this.options.log(`commit failed, will retry: ${(error as Error).message}`);
+      })
       .finally(() => (this.committing = undefined));
     return this.committing;
   }

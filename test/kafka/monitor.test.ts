@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import kafkajs from 'kafkajs';
@@ -196,6 +196,54 @@ describe.skipIf(brokers === undefined)('specwatch and a real Kafka broker', () =
     const { committed, end } = await committedAndEnds(group, topic);
     expect(committed).toBe(end);
   }, 150_000);
+
+  it('rebalanced while it replays to rebuild its state: reads every event once, from where it was', async () => {
+    // Large enough that the replay is still going when the group rebalances (a few seconds).
+    const big = writeIncidentTrace(dir, 150_000);
+    const topic = topicName('rebalance');
+    const group = `group-${randomUUID()}`;
+    await publish(big.path, topic);
+    const args = ['monitor', '--no-typecheck', '-q', '--spec', SPEC, '--kafka', brokers!, '--topic', topic, '--alerts-topic', topicName('alerts'), '--group', group];
+    const stopped = async (run: RunningCli): Promise<number> => {
+      run.child.kill('SIGINT');
+      expect(await run.exited, run.stderr()).toBe(0);
+      return run.stderr().length;
+    };
+    const first = startSpecwatch(args);
+    running.push(first);
+    await until('the first run to commit the whole topic', async () => { const c = await committedAndEnds(group, topic); return c.committed === c.end; }, 120_000, () => first.stderr());
+    await stopped(first);
+    // The restart replays from the oldest record while the group's commits point at the end.
+    // A second member joins and leaves: two rebalances, each a rejoin of the monitor.
+    const second = startSpecwatch(args.filter((a) => a !== '-q'));
+    running.push(second);
+    await until('the restarted monitor to join its group', async () => {
+      const admin = kafka.admin();
+      await admin.connect();
+      const { groups: [described] } = await admin.describeGroups([group]);
+      await admin.disconnect();
+      return described?.state === 'Stable' && described.members.length === 1;
+    }, 60_000, () => second.stderr());
+    const member = kafka.consumer({ groupId: group });
+    let joined = false;
+    member.on(member.events.GROUP_JOIN, () => (joined = true));
+    await member.connect();
+    await member.subscribe({ topics: [topic], fromBeginning: false });
+    void member.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: async () => undefined });
+    await until('the second member to join', () => joined, 60_000);
+    await member.disconnect();
+    // New events after the rebalances: once they are committed, the monitor has read everything before them.
+    const extra = Array.from({ length: 24 }, (_, i) => JSON.stringify({ sw: 1, proc: `late-user-${i}`, seq: 1, vc: { [`late-user-${i}`]: 1 }, action: 'Create', params: { id: 9_000_000 + i, version: 1 }, time: Date.now() }));
+    const extraPath = join(dir, 'extra.ndjson');
+    writeFileSync(extraPath, `${extra.join('\n')}\n`);
+    await publish(extraPath, topic);
+    await until('the restarted monitor to commit the new events', async () => { const c = await committedAndEnds(group, topic); return c.committed === c.end; }, 120_000, () => second.stderr());
+    await stopped(second);
+    expect(second.stderr()).toMatch(/gave this monitor \d of 6 partitions/);
+    const read = /stopped: ([\d,]+) events read/.exec(second.stderr());
+    expect(read, second.stderr()).not.toBeNull();
+    expect(Number(read![1]!.replaceAll(',', ''))).toBe(big.events + extra.length);
+  }, 400_000);
 
   it('killed mid-stream and restarted: loses no event and publishes no alert id twice', async () => {
     const big = writeIncidentTrace(dir, 40_000);
