@@ -68,8 +68,9 @@ export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOpt
       const exploration = new OrderExploration(spec, maxConfigurations, reorderWindow, options.searchWindow ?? DEFAULT_SEARCH_WINDOW, options.snapshots);
       const reported = new Set<string>();
       // Events no explanation can take yet: a concurrent event arriving later may still enable
-      // them. Judged at the end of input, or once half of `reorderWindow` events were accepted after
-      // them: the events they could be placed before must still be inside the window then.
+      // them. Judged at the end of input, once half of `reorderWindow` events were accepted after
+      // them (the events they could be placed before must still be inside the window then), or
+      // once more than `reorderWindow` events wait.
       // `retry`: something it interacts with was accepted since it was last tried.
       const waiting: Array<{ event: SpecEvent; since: number; retry: boolean }> = [];
       // Invariants broken in every explanation, reported once that has held for the same span.
@@ -111,7 +112,9 @@ export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOpt
           afterAccepted(event);
           retryWaiting();
         }
-        while (waiting.length > 0 && accepted - waiting[0]!.since >= reorderWindow / 2) judgeFirstWaiting();
+        // Also when more than a window of events wait: events causally after a waiting one wait
+        // too, and would otherwise pile up until the input ends.
+        while (waiting.length > 0 && (accepted - waiting[0]!.since >= reorderWindow / 2 || waiting.length > reorderWindow)) judgeFirstWaiting();
         reportInvariants(false);
       };
 

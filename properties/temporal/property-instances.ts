@@ -2,7 +2,7 @@ import type { Map as ImmutableMap } from 'immutable';
 import { compileFormula, type CompiledFormula, type Valuation } from './compile-formula.ts';
 import { propertyText, type TemporalProperty } from './formula.ts';
 import { MonitorState, atRest, finiteVerdict, initialState, monitorAtTime, onlineVerdict, samePast, stepMonitor } from './formula-monitor.ts';
-import { F, hasTimeBound, junction } from './obligation.ts';
+import { F, T, hasTimeBound, junction } from './obligation.ts';
 
 /** A temporal property ready to monitor: compiled once, instantiated per value of its variable. */
 export interface PropertyPlan {
@@ -85,14 +85,20 @@ export interface Decision {
 }
 
 const NONE: readonly Decision[] = [];
+/**
+ * What a forall instance decided satisfied leaves behind: a later mention of its value must not
+ * start a new instance, which would judge only the rest of the trace. One shared object.
+ */
+const SATISFIED = new MonitorState(T, undefined, 'satisfied');
 const isScalar = (v: unknown): boolean => v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 const emptyRow = (states: ReadonlyArray<MonitorState | undefined>): boolean => states.every((s) => s === undefined);
 
 /**
  * One event for one group. Without forall, the one instance of each property takes every step.
  * With `forall x`, the instances for the event's `params.x` take the step (created on first
- * mention); events without that parameter leave them alone. A final forall instance is dropped,
- * and so is one back at rest (it would act as a new one); decisions are returned.
+ * mention); events without that parameter leave them alone. A violated forall instance is
+ * dropped (its verdict is reported once), a satisfied one leaves the shared SATISFIED mark, and
+ * one back at rest is dropped too (it would act as a new one); decisions are returned.
  */
 export function stepGroup(group: PropertyGroup, instances: Instances, params: Readonly<Record<string, unknown>>, valuation: Valuation, time: number): { instances: Instances; decided: readonly Decision[]; deadline: number } {
   const variable = group.variable;
@@ -111,12 +117,12 @@ export function stepGroup(group: PropertyGroup, instances: Instances, params: Re
     const plan = group.plans[i]!;
     const held = row?.states[i];
     const before = held ?? plan.initial;
-    if (variable === undefined && before.verdict !== 'inconclusive') continue;
+    if (before.verdict !== 'inconclusive') continue;
     const after = stepMonitor(plan.compiled, before, valuation, time, bindings);
     let kept: MonitorState | undefined = after;
     if (after.verdict !== 'inconclusive') {
       (decided ??= []).push({ plan, value, verdict: after.verdict });
-      if (variable !== undefined) kept = undefined;
+      if (variable !== undefined) kept = after.verdict === 'satisfied' ? SATISFIED : undefined;
     } else if (variable !== undefined && atRest(plan.compiled, after)) kept = undefined;
     if (kept === held) continue;
     states ??= row === undefined ? new Array<MonitorState | undefined>(group.plans.length).fill(undefined) : [...row.states];
@@ -154,7 +160,7 @@ export function groupAtTime(group: PropertyGroup, instances: Instances, now: num
       if (after.verdict === 'inconclusive') states[i] = after;
       else {
         decided.push({ plan: group.plans[i]!, value, verdict: after.verdict });
-        states[i] = group.variable === undefined ? after : undefined;
+        states[i] = group.variable === undefined ? after : after.verdict === 'satisfied' ? SATISFIED : undefined;
       }
     });
     if (states !== undefined) next = emptyRow(states) ? next.delete(value) : next.set(value, new InstanceRow(states));
@@ -198,6 +204,8 @@ export function joinInstances(group: PropertyGroup, a: Instances, b: Instances, 
       const x = violatedInA(plan, value) ? violated : (ra?.states[i] ?? fresh);
       const y = violatedInB(plan, value) ? violated : (rb?.states[i] ?? fresh);
       if (x.equals(y)) return ra?.states[i];
+      // Satisfied in one explanation: the disjunction is.
+      if (x.verdict === 'satisfied' || y.verdict === 'satisfied') return x.verdict === 'satisfied' ? x : y;
       if (x.verdict === 'violated' || y.verdict === 'violated') {
         const alive = x.verdict === 'violated' ? y : x;
         return alive.verdict === 'violated' ? undefined : alive;

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { from } from 'rxjs';
+import { Subject, from } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import counterRace from '../../examples/counter-race/spec.ts';
 import uploader, { uploaderSpec } from '../../examples/uploader/spec.ts';
 import type { SpecEvent } from '../../instrumentation/index.ts';
-import { checkConformance, decodeEvent, causalOrder, type Alert, type CheckItem, type CheckSummary, type ConformanceOptions } from '../../monitor/index.ts';
+import { checkConformance, decodeEvent, causalOrder, type Alert, type CheckItem, type CheckSummary, type ConformanceOptions, type OrderedItem } from '../../monitor/index.ts';
 import { attemptAction, defineSpec, type Spec } from '../../properties/index.ts';
 import { Set as ImmutableSet } from 'immutable';
 import { ev } from '../support/hand-events.ts';
@@ -49,6 +49,20 @@ describe('checkConformance on traces written by hand', () => {
     // b's Observe(2) arrives first in delivery order but only holds after a's Increment.
     const { alerts } = check(counterRace, [ev('b', 1, {}, 'Observe', { x: 2 }), ev('a', 1, {}, 'Increment'), ev('a', 2, {}, 'Double')], { maxConfigurations: 1000 });
     expect(alerts.filter((a) => a.kind === 'nonconformance')).toEqual([]);
+  });
+
+  it('judges a waiting event once a window of events waits behind it, not only when the input ends', () => {
+    // u#2 can never be taken (no version 5), and every later event of u is causally after it.
+    const events = [ev('u', 1, {}, 'Create', { id: 1, version: 1 }), ev('u', 2, {}, 'Edit', { id: 1, version: 5 })];
+    for (let seq = 3; seq <= 60; seq++) events.push(ev('u', seq, {}, 'Create', { id: seq, version: 1 }));
+    const items: CheckItem[] = [];
+    const input = new Subject<OrderedItem>();
+    input.pipe(checkConformance(uploader, { reorderWindow: 40 })).subscribe((i) => items.push(i));
+    for (const item of orderEvents(events)) input.next(item);
+    // Still running: the nonconformance is out, and the events behind it were judged too.
+    expect(items.filter((i) => i.type === 'alert').map((a) => (a as Alert).event?.seq)).toEqual([2]);
+    input.complete();
+    expect((items.at(-1) as CheckSummary).events).toBe(60);
   });
 
   it('reports an invariant only when every explanation breaks it', () => {

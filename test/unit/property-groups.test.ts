@@ -1,6 +1,6 @@
 import { Map as ImmutableMap } from 'immutable';
 import { describe, expect, it } from 'vitest';
-import { groupAtTime, groupProperties, parseProperty, planProperty, stepGroup, type PropertyGroup, type Valuation } from '../../properties/index.ts';
+import { finishGroup, groupAtTime, groupProperties, parseProperty, planProperty, stepGroup, type PropertyGroup, type Valuation } from '../../properties/index.ts';
 
 const plans = [
   planProperty('Answered', parseProperty('forall id: G (asked(id) -> F[<=10ms] answered(id))')),
@@ -29,5 +29,16 @@ describe('property groups', () => {
     const late = groupAtTime(timed, waiting, 11);
     expect(late.decided.map((d) => [d.plan.name, d.value, d.verdict])).toEqual([['Answered', 7, 'violated']]);
     expect(groupAtTime(untimed, remembering, 1e12)).toEqual({ instances: remembering, decided: [], deadline: Infinity });
+  });
+
+  it('keep a forall instance satisfied once it is: a later mention of its value starts no new instance', () => {
+    const [group] = groupProperties([planProperty('Deleted', parseProperty('forall id: F action == "Delete"'))]) as [PropertyGroup];
+    let instances = stepGroup(group, ImmutableMap(), { id: 1 }, at('Create', []), 0).instances;
+    const deleted = stepGroup(group, instances, { id: 1 }, at('Delete', []), 1);
+    expect(deleted.decided.map((d) => d.verdict)).toEqual(['satisfied']);
+    instances = stepGroup(group, deleted.instances, { id: 1 }, at('Receive', []), 2).instances;
+    // Judged on the whole trace F Delete holds for id 1: nothing is left for the end to violate.
+    expect(finishGroup(group, instances)).toEqual([]);
+    expect(stepGroup(group, instances, { id: 1 }, at('Receive', []), 3).decided).toEqual([]);
   });
 });
