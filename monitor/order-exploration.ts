@@ -3,6 +3,7 @@ import type { SpecEvent } from '../instrumentation/index.ts';
 import { attemptAction, brokenInvariants, finishGroup, groupAtTime, groupProperties, joinInstances, stepGroup, type Instances, type Predicate, type PredicateView, type PropertyGroup, type Spec, type Valuation } from '../properties/index.ts';
 import { EVERY_KEY, RecentByKey } from './recent-by-key.ts';
 import { differingKeys, sameState, stateHash } from './state-equality.ts';
+import { plainValue } from './trim-state.ts';
 
 
 /** The state of one explanation after some events: spec state, process locals, invariants broken so far. */
@@ -178,7 +179,7 @@ export class OrderExploration<S, L> {
     if (this.configurations.length === 1 && this.appendAlone(this.configurations[0]!, event, keys)) return ACCEPTED;
     const { rivals, beyondWindow } = this.recent.rivalsOf(event, keys);
     const next: Array<Configuration<S, L>> = [];
-    let rejection: Rejection<S, L> | undefined;
+    const rejections: Array<Rejection<S, L>> = [];
     let missedRival = false;
     const rivalSet = new Set(rivals);
     for (const configuration of this.configurations) {
@@ -193,7 +194,7 @@ export class OrderExploration<S, L> {
       if (Array.isArray(appended)) {
         appended.forEach((snapshot, i) => next.push(this.extend(configuration, event, keys, snapshot, i, i < appended.length - 1)));
       } else {
-        rejection ??= appended;
+        rejections.push(appended);
         let found = nearPoints.length;
         for (let i = near - 1; i >= 0 && found < rivalSet.size; i--) {
           if (!rivalSet.has(history[i]!.event)) continue;
@@ -212,7 +213,7 @@ export class OrderExploration<S, L> {
         return { accepted: true };
       }
       const inconclusive = this.truncated ?? (beyondWindow || missedRival ? `placing it earlier would need reordering beyond the last ${this.window} events` : undefined);
-      return { accepted: false, rejection: rejection!, ...(inconclusive === undefined ? {} : { inconclusive }) };
+      return { accepted: false, rejection: this.firstRejection(event, rejections), ...(inconclusive === undefined ? {} : { inconclusive }) };
     }
     this.configurations = next.length === 1 ? next : this.merge(next);
     this.remember(event, keys);
@@ -353,6 +354,22 @@ export class OrderExploration<S, L> {
     } catch {
       return SHARED;
     }
+  }
+
+  /**
+   * The rejection a report names when explanations disagree on why the event is not enabled:
+   * the guard first in the action's list, then the smallest state met as JSON. Taking the first
+   * explanation's would make the report, and the alert id, depend on the arrival order.
+   */
+  private firstRejection(event: SpecEvent, rejections: ReadonlyArray<Rejection<S, L>>): Rejection<S, L> {
+    if (rejections.length === 1) return rejections[0]!;
+    const guards = Object.keys(Object.hasOwn(this.spec.actions, event.action) ? this.spec.actions[event.action]!.guards ?? {} : {});
+    const rank = (r: Rejection<S, L>): number => (guards.includes(r.guard) ? guards.indexOf(r.guard) : guards.length);
+    const best = Math.min(...rejections.map(rank));
+    const tied = rejections.filter((r) => rank(r) === best);
+    if (tied.length === 1) return tied[0]!;
+    const described = tied.map((r) => ({ r, text: `${r.guard}\u0000${JSON.stringify(plainValue(r.met.state))}\u0000${JSON.stringify(plainValue(r.met.locals.get(event.proc)))}` }));
+    return described.reduce((a, b) => (b.text < a.text ? b : a)).r;
   }
 
   /** Applies one event to one snapshot: every next snapshot, or why it is not enabled. */

@@ -65,6 +65,26 @@ describe('checkConformance on traces written by hand', () => {
     expect((items.at(-1) as CheckSummary).events).toBe(60);
   });
 
+  it('names the same guard and state whatever the arrival order when explanations fail differently', () => {
+    // After A and B (concurrent) x is 2 in one order and 1 in the other; C fails g1 or g2 accordingly.
+    const last = defineSpec<number>({
+      name: 'last-writer',
+      init: () => 0,
+      actions: {
+        A: { effect: () => 1 },
+        B: { effect: () => 2 },
+        C: { guards: { 'g1: x is not 1': ({ state }) => state !== 1, 'g2: x is not 2': ({ state }) => state !== 2 }, effect: ({ state }) => state },
+      },
+    });
+    const a = ev('a', 1, {}, 'A');
+    const b = ev('b', 1, {}, 'B');
+    const c = ev('c', 1, { a: 1, b: 1 }, 'C');
+    const reports = [[a, b, c], [b, a, c]].map((events) => check(last, events).alerts);
+    expect(reports[0]).toHaveLength(1);
+    expect(reports[0]![0]).toMatchObject({ guard: 'g1: x is not 1' });
+    expect(reports[1]).toEqual(reports[0]);
+  });
+
   it('reports an invariant only when every explanation breaks it', () => {
     // x := x + 1 and x := x * 2 race; with no observation both orders explain the trace, and only one passes x = 3.
     const free = check(counterRace, [ev('a', 1, {}, 'Increment'), ev('b', 1, {}, 'Double')]);
