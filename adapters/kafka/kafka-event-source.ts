@@ -66,8 +66,8 @@ class KafkaEventSource implements LiveEventSource {
   private stopping = false;
   private batch: Promise<void> = Promise.resolve();
   private received = 0;
-  /** False when the range was empty from the start: the consumer never joined its group, so there is nothing to pause or delete. */
-  private started = false;
+  /** Whether the throwaway group of a replay exists (it does once joined): only then is there one to delete. */
+  private everJoined = false;
 
   constructor(
     private readonly admin: Admin,
@@ -99,7 +99,6 @@ class KafkaEventSource implements LiveEventSource {
 
   private async start(): Promise<void> {
     const { consumer, options } = this;
-    this.started = true;
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.joined = false;
       if (payload.restart) options.log(`kafka consumer restarting after: ${payload.error.message}`);
@@ -135,6 +134,7 @@ class KafkaEventSource implements LiveEventSource {
     const { consumer, options } = this;
     this.assigned = new Set(partitions);
     this.joined = true;
+    this.everJoined = true;
     const missing = [...this.ranges.keys()].filter((p) => !this.assigned.has(p));
     if (missing.length > 0) {
       options.log(`warning: group ${this.groupId} gave this monitor ${this.ranges.size - missing.length} of ${this.ranges.size} partitions; ` +
@@ -366,7 +366,7 @@ class KafkaEventSource implements LiveEventSource {
       await untraced(async () => {
         await this.consumer.stop().catch(() => undefined);
         await this.consumer.disconnect().catch(() => undefined);
-        if (this.bounded && this.started) await this.admin.deleteGroups([this.groupId]).catch(() => undefined);
+        if (this.bounded && this.everJoined) await this.admin.deleteGroups([this.groupId]).catch(() => undefined);
         await this.admin.disconnect().catch(() => undefined);
       });
     }
