@@ -3,7 +3,7 @@ import type { SpecEvent } from '../instrumentation/index.ts';
 import { brokenEndConditions, type Spec, type StateInvariant } from '../properties/index.ts';
 import { alertEvent, alertId, diagnosticAlert, type Alert, type AlertEvent } from './alerts.ts';
 import { describeDiagnostic } from './describe-diagnostic.ts';
-import { OrderExploration, inPast, parseTemporalKey, temporalKey, type Configuration, type Rejection, type SnapshotSpacing } from './order-exploration.ts';
+import { OrderExploration, inPast, invariantOfKey, parseTemporalKey, temporalKey, type Configuration, type Rejection, type SnapshotSpacing } from './order-exploration.ts';
 import type { OrderedItem, Watermark } from './trace-items.ts';
 import { plainValue, stateForEvent, wholeState } from './trim-state.ts';
 
@@ -191,7 +191,7 @@ export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOpt
           suspected.delete(name);
           reported.add(name);
           const temporal = parseTemporalKey(name);
-          emit(temporal === undefined ? invariantAlert(name, event, first!) : propertyAlert(temporal.name, temporal.value, 'LTL3', event, first!));
+          emit(temporal === undefined ? invariantAlert(invariantOfKey(name), event, first!) : propertyAlert(temporal.name, temporal.value, 'LTL3', event, first!));
         }
       };
 

@@ -1,6 +1,6 @@
 import { Map as ImmutableMap } from 'immutable';
 import type { SpecEvent } from '../instrumentation/index.ts';
-import { attemptAction, brokenInvariants, finishGroup, groupAtTime, groupProperties, joinInstances, stepGroup, type Instances, type Predicate, type PredicateView, type PropertyGroup, type Spec, type Valuation } from '../properties/index.ts';
+import { attemptAction, brokenInvariants, finishGroup, groupAtTime, groupProperties, joinInstances, stepGroup, type Instances, type Predicate, type PredicateView, type PropertyGroup, type Spec, type StateInvariant, type Valuation } from '../properties/index.ts';
 import { EVERY_KEY, RecentByKey } from './recent-by-key.ts';
 import { differingKeys, sameState, stateHash } from './state-equality.ts';
 import { plainValue } from './trim-state.ts';
@@ -83,6 +83,18 @@ const NO_LOCAL: unique symbol = Symbol('no local');
 // concurrent events often differ only in when a deadline started.
 const snapshotHash = <S, L>(s: Snapshot<S, L>): number => stateHash(s.state) ^ stateHash(s.locals);
 const sameSpecState = <S, L>(a: Snapshot<S, L>, b: Snapshot<S, L>): boolean => sameState(a.state, b.state) && sameState(a.locals, b.locals);
+
+/**
+ * The `broken` key of a state invariant: its name, and for a `forEach` one the value it was
+ * broken for, so that a break for one id does not hide a later break for another.
+ */
+const FOR_VALUE = '\u0000for:';
+function invariantKey(invariant: StateInvariant<unknown> | undefined, name: string, params: SpecEvent['params']): string {
+  if (invariant === undefined || typeof invariant === 'function' || !Object.hasOwn(params, invariant.forEach)) return name;
+  return `${name}${FOR_VALUE}${JSON.stringify(params[invariant.forEach])}`;
+}
+/** The invariant's name in a `broken` key. */
+export const invariantOfKey = (key: string): string => key.split(FOR_VALUE)[0]!;
 
 /** The `broken` key of a temporal property instance that was violated. */
 export const temporalKey = (name: string, value: unknown): string => `${TEMPORAL}${name}\u0000${JSON.stringify(value)}`;
@@ -384,7 +396,8 @@ export class OrderExploration<S, L> {
       const { state, local: after } = attempt.steps[i]!;
       let broken = before.broken;
       for (const name of brokenInvariants(this.spec, before.state, event, state)) {
-        if (!broken.has(name)) broken = broken.set(name, event);
+        const key = invariantKey(this.spec.invariants?.[name] as StateInvariant<unknown> | undefined, name, event.params);
+        if (!broken.has(key)) broken = broken.set(key, event);
       }
       const locals = after === local && hasLocal ? before.locals : before.locals.set(event.proc, after);
       snapshots[i] = this.spec.temporal.length === 0

@@ -85,6 +85,17 @@ describe('checkConformance on traces written by hand', () => {
     expect(reports[1]).toEqual(reports[0]);
   });
 
+  it('reports a forEach invariant once per value it is broken for, not once per name', () => {
+    const marks = defineSpec<Readonly<Record<string, boolean>>>({
+      name: 'marks',
+      init: () => ({}),
+      actions: { Mark: { effect: ({ state, params }) => ({ ...state, [String(params.id)]: true }) } },
+      invariants: { NeverMarked: { forEach: 'id', holds: (state, id) => state[String(id)] !== true } },
+    });
+    const { alerts } = check(marks, [ev('p', 1, {}, 'Mark', { id: 1 }), ev('p', 2, {}, 'Mark', { id: 2 }), ev('p', 3, {}, 'Mark', { id: 1 })]);
+    expect(alerts.map((a) => [a.kind, a.name, a.binding])).toEqual([['invariant', 'NeverMarked', { id: 1 }], ['invariant', 'NeverMarked', { id: 2 }]]);
+  });
+
   it('reports an invariant only when every explanation breaks it', () => {
     // x := x + 1 and x := x * 2 race; with no observation both orders explain the trace, and only one passes x = 3.
     const free = check(counterRace, [ev('a', 1, {}, 'Increment'), ev('b', 1, {}, 'Double')]);
