@@ -31,8 +31,13 @@ export async function openKafkaEventSource(connection: BrokerConnection, options
     const bounded = options.end !== undefined;
     const groupId = bounded ? `specwatch-replay-${randomUUID()}` : (options.groupId ?? DEFAULT_GROUP_ID);
     const resumeAt = bounded ? new Map<number, number>() : await committedOffsets(admin, groupId, options.topic);
-    const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, retry: { retries: 8, restartOnFailure: async () => true } });
-    return new KafkaEventSource(admin, consumer, groupId, ranges, resumeAt, options);
+    // A stop that comes while the consumer still joins its group ends in a crash once kafkajs
+    // disconnects: restarting it then would keep the process alive after the stop.
+    const made: { source?: KafkaEventSource } = {};
+    const restartOnFailure = async (): Promise<boolean> => made.source?.stopped !== true;
+    const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, retry: { retries: 8, restartOnFailure } });
+    made.source = new KafkaEventSource(admin, consumer, groupId, ranges, resumeAt, options);
+    return made.source;
   } catch (error) {
     await admin.disconnect().catch(() => undefined);
     throw kafkaFailure(`cannot read topic ${options.topic} from ${describeConnection(connection)}`, error, { topic: options.topic });
@@ -64,6 +69,8 @@ class KafkaEventSource implements LiveEventSource {
   private readonly caughtUp = new Set<number>();
   private pausedAll = false;
   private stopping = false;
+  /** Set by stop(): nothing is read or restarted after it. */
+  stopped = false;
   private batch: Promise<void> = Promise.resolve();
   private received = 0;
   /** Whether the throwaway group of a replay exists (it does once joined): only then is there one to delete. */
@@ -357,6 +364,7 @@ class KafkaEventSource implements LiveEventSource {
 
   async stop(beforeCommit: () => Promise<void>): Promise<void> {
     this.stopping = true;
+    this.stopped = true;
     try {
       this.pausedAll = true;
       this.applyPauses();
