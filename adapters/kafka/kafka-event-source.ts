@@ -34,7 +34,7 @@ export async function openKafkaEventSource(connection: BrokerConnection, options
     // A stop that comes while the consumer still joins its group ends in a crash once kafkajs
     // disconnects: restarting it then would keep the process alive after the stop.
     const made: { source?: KafkaEventSource } = {};
-    const restartOnFailure = async (): Promise<boolean> => made.source?.stopped !== true;
+    const restartOnFailure = async (): Promise<boolean> => made.source?.stopping !== true;
     const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, retry: { retries: 8, restartOnFailure } });
     made.source = new KafkaEventSource(admin, consumer, groupId, ranges, resumeAt, options);
     return made.source;
@@ -68,9 +68,8 @@ class KafkaEventSource implements LiveEventSource {
   private readonly queues = new Map<number, MergeQueue>();
   private readonly caughtUp = new Set<number>();
   private pausedAll = false;
-  private stopping = false;
-  /** Set by stop(): nothing is read or restarted after it. */
-  stopped = false;
+  /** Set by stop() or an unsubscribe: nothing is read or restarted after it. */
+  stopping = false;
   private batch: Promise<void> = Promise.resolve();
   private received = 0;
   /** Whether the throwaway group of a replay exists (it does once joined): only then is there one to delete. */
@@ -364,7 +363,6 @@ class KafkaEventSource implements LiveEventSource {
 
   async stop(beforeCommit: () => Promise<void>): Promise<void> {
     this.stopping = true;
-    this.stopped = true;
     try {
       this.pausedAll = true;
       this.applyPauses();
