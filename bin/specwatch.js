@@ -34,3 +34,6 @@ process.exitCode = await runCli(process.argv.slice(2), {
 });
 process.off('SIGINT', onSignal);
 process.off('SIGTERM', onSignal);
+// The monitor has committed and flushed all it had; what may remain is a group join kafkajs cannot
+// cancel, which would hold the process until the broker answers it (up to a session timeout).
+if (longRunning) process.exit();

@@ -23,7 +23,9 @@ interface MergeQueue {
  * finished (at-least-once). A bounded replay (`options.end`) uses a throwaway group and commits nothing.
  */
 export async function openKafkaEventSource(connection: BrokerConnection, options: EventSourceOptions): Promise<LiveEventSource> {
-  const kafka = kafkaClient(connection, options.log);
+  const made: { source?: KafkaEventSource } = {};
+  // After stop, kafkajs may still finish a join it had begun and fail on the closed connection: that is not news.
+  const kafka = kafkaClient(connection, (line) => made.source?.stopped !== true && options.log(line));
   const admin = kafka.admin();
   try {
     await untraced(() => admin.connect());
@@ -33,7 +35,6 @@ export async function openKafkaEventSource(connection: BrokerConnection, options
     const resumeAt = bounded ? new Map<number, number>() : await committedOffsets(admin, groupId, options.topic);
     // A stop that comes while the consumer still joins its group ends in a crash once kafkajs
     // disconnects: restarting it then would keep the process alive after the stop.
-    const made: { source?: KafkaEventSource } = {};
     const restartOnFailure = async (): Promise<boolean> => made.source?.stopping !== true;
     const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, retry: { retries: 8, restartOnFailure } });
     made.source = new KafkaEventSource(admin, consumer, groupId, ranges, resumeAt, options);
@@ -70,6 +71,8 @@ class KafkaEventSource implements LiveEventSource {
   private pausedAll = false;
   /** Set by stop() or an unsubscribe: nothing is read or restarted after it. */
   stopping = false;
+  /** Set once stop() has let go of the consumer. */
+  stopped = false;
   private batch: Promise<void> = Promise.resolve();
   private received = 0;
   /** Whether the throwaway group of a replay exists (it does once joined): only then is there one to delete. */
@@ -370,11 +373,31 @@ class KafkaEventSource implements LiveEventSource {
       await this.commit(beforeCommit);
     } finally {
       await untraced(async () => {
-        await this.consumer.stop().catch(() => undefined);
-        await this.consumer.disconnect().catch(() => undefined);
+        if (!(await settlesWithin(this.consumer.disconnect(), LEAVE_GROUP_MS))) {
+          this.options.log(`kafka: stopped without leaving group ${this.groupId}, which was still joining; the broker drops this member when its session times out`);
+        }
         if (this.bounded && this.everJoined) await this.admin.deleteGroups([this.groupId]).catch(() => undefined);
         await this.admin.disconnect().catch(() => undefined);
       });
+      this.stopped = true;
     }
+  }
+}
+
+/**
+ * How long a stop waits for the consumer to leave its group. kafkajs's disconnect waits for a
+ * pending JoinGroup, which the broker holds until every member rejoined or timed out (a member
+ * that was killed: its whole session timeout).
+ */
+const LEAVE_GROUP_MS = 10_000;
+
+/** Whether `work` settled (either way) within `ms`. */
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([work.then(() => true, () => true), timedOut]);
+  } finally {
+    clearTimeout(timer);
   }
 }

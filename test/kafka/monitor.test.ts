@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,7 @@ import { openKafkaEventSource } from '../../adapters/kafka/index.ts';
 import uploader from '../../examples/uploader/spec.ts';
 import type { SpecEvent } from '../../instrumentation/index.ts';
 import { DEFAULT_LIMITS, causalOrder, checkTrace, type Alert, type CheckSummary } from '../../monitor/index.ts';
-import { specwatchAsync, startSpecwatch, type RunningCli } from '../support/run-cli.ts';
+import { REPO, specwatchAsync, startSpecwatch, type RunningCli } from '../support/run-cli.ts';
 import { writeIncidentTrace } from './incident-trace.ts';
 import { kafkaBrokers, kafkaSkipReason } from './kafka-context.ts';
 
@@ -75,6 +76,14 @@ async function committedAndEnds(groupId: string, topic: string): Promise<{ commi
     committed: (offsets?.partitions ?? []).reduce((n, p) => n + Math.max(0, Number(p.offset)), 0),
     end: ends.reduce((n, p) => n + Number(p.high), 0),
   };
+}
+
+async function groupState(groupId: string): Promise<string | undefined> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const { groups } = await admin.describeGroups([groupId]);
+  await admin.disconnect();
+  return groups[0]?.state;
 }
 
 describe.skipIf(brokers === undefined)('specwatch and a real Kafka broker', () => {
@@ -244,6 +253,37 @@ describe.skipIf(brokers === undefined)('specwatch and a real Kafka broker', () =
     expect(read, second.stderr()).not.toBeNull();
     expect(Number(read![1]!.replaceAll(',', ''))).toBe(big.events + extra.length);
   }, 400_000);
+
+  it('stopped while its group waits for a killed member: exits 0 without waiting out the session', async () => {
+    const topic = topicName('dead-member');
+    const group = `group-${randomUUID()}`;
+    await publish(incident.path, topic);
+    // A member of the group, killed without leaving: the broker holds every join until its 60 s session ends.
+    const member = spawn(process.execPath, ['--input-type=module', '-e', `
+      import kafkajs from 'kafkajs';
+      const kafka = new kafkajs.Kafka({ brokers: [${JSON.stringify(brokers)}], logLevel: kafkajs.logLevel.NOTHING });
+      const consumer = kafka.consumer({ groupId: ${JSON.stringify(group)}, sessionTimeout: 60000, rebalanceTimeout: 60000 });
+      consumer.on(consumer.events.GROUP_JOIN, () => console.log('joined'));
+      await consumer.connect();
+      await consumer.subscribe({ topics: [${JSON.stringify(topic)}] });
+      await consumer.run({ eachMessage: async () => new Promise(() => undefined) });`], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
+    let said = '';
+    member.stdout.setEncoding('utf8').on('data', (chunk: string) => (said += chunk));
+    await until('the other member to join', () => said.includes('joined'), 60_000);
+    member.kill('SIGKILL');
+    const monitor = startSpecwatch(['monitor', '--no-typecheck', '--spec', SPEC, '--kafka', brokers!, '--topic', topic, '--alerts-topic', topicName('alerts'), '--group', group]);
+    running.push(monitor);
+    // Its JoinGroup is what starts the rebalance the broker cannot finish.
+    await until('the monitor to ask to join', async () => (await groupState(group)) === 'PreparingRebalance', 60_000, () => monitor.stderr());
+    monitor.child.kill('SIGINT');
+    let status: number | string | undefined;
+    void monitor.exited.then((s) => (status = s));
+    // Well before the killed member's session ends (60 s), which is when a waiting stop would end.
+    await until('the monitor to exit after SIGINT', () => status !== undefined, 30_000, () => monitor.stderr());
+    expect(status, monitor.stderr()).toBe(0);
+    expect(monitor.stderr()).toMatch(/stopped without leaving group .*, which was still joining/);
+    expect(monitor.stderr()).not.toMatch(/kafka error/);
+  }, 120_000);
 
   it('killed mid-stream and restarted: loses no event and publishes no alert id twice', async () => {
     const big = writeIncidentTrace(dir, 40_000);
