@@ -40,6 +40,8 @@ export type CheckItem = Alert | CheckSummary;
 const HISTORY_LIMIT = 50;
 const DEADLINE_SWEEP = 256;
 const EXACT_END_SEARCH = 16;
+/** Most waiting events taken at once with an event no order explains alone. */
+const MAX_BLOCK = 64;
 const paramKeys = (event: SpecEvent): string[] => Object.values(event.params).filter((v) => v === null || typeof v !== 'object').map((v) => JSON.stringify(v));
 
 /** Events before `event` in the explanation, in its causal past, sharing a parameter value with it. */
@@ -157,20 +159,48 @@ export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOpt
         }
       };
 
-      /** The first waiting event will not be enabled: report it and go on without it. */
+      /**
+       * The first waiting event: taken if it can be now, or together with the waiting events after
+       * it (an order may need an accepted event to move after those); else reported, and left out.
+       */
       const judgeFirstWaiting = (): void => {
         const { event } = waiting.shift()!;
         const primary = exploration.configurations[0]!;
         const outcome = exploration.accept(event);
         if (outcome.accepted) afterAccepted(event);
         else {
-          const inconclusive = outcome.inconclusive ?? leftOut;
+          let notTried: string | undefined;
+          // With every waiting event, then with those after it (and their pasts): an order of the
+          // whole trace may need events that arrived after it, whether or not they wait on it.
+          const after = waitingAfter(event);
+          const blocks = after.length === waiting.length ? [after] : [waiting.map((w) => w.event), after];
+          for (const block of blocks) {
+            if (block.length === 0) continue;
+            const together = block.length + 1 > MAX_BLOCK ? 'too many' : exploration.acceptTogether([event, ...block]);
+            if (together === 'too many') notTried ??= `taking it with the ${block.length} waiting events after it went past the bound (--max-configurations, at most ${MAX_BLOCK} events)`;
+            if (together !== true) continue;
+            for (const taken of block) waiting.splice(waiting.findIndex((w) => w.event === taken), 1);
+            for (const taken of [event, ...block]) afterAccepted(taken);
+            retryWaiting();
+            return;
+          }
+          const inconclusive = outcome.inconclusive ?? notTried ?? leftOut;
           emit(nonconformance(event, outcome.rejection, primary, inconclusive));
           if (inconclusive !== undefined) leftOut ??= `${event.proc}#${event.seq} was left out earlier without a verdict (${inconclusive})`;
           // Dropping it changes the later waiting events' causal pasts: retry them all.
           markRetries(undefined);
         }
         retryWaiting();
+      };
+
+      /** The waiting events in `event`'s causal future, with the waiting events in their pasts, in delivery order. */
+      const waitingAfter = (event: SpecEvent): SpecEvent[] => {
+        const taken: SpecEvent[] = [];
+        for (let i = waiting.length - 1; i >= 0; i--) {
+          const candidate = waiting[i]!.event;
+          if (inPast(event, candidate) || taken.some((later) => inPast(candidate, later))) taken.push(candidate);
+        }
+        return taken.reverse();
       };
 
       // The broken-invariant map last looked at, while it was the only explanation: unchanged, nothing to do.

@@ -218,7 +218,7 @@ export class OrderExploration<S, L> {
       next.push(...inserted);
     }
     if (next.length === 0) {
-      const searched = exhaustive ? this.searchWindow(event) : undefined;
+      const searched = exhaustive ? this.searchWindow([event]) : undefined;
       if (searched !== undefined && searched.length > 0) {
         this.configurations = this.merge(searched);
         this.remember(event, keys);
@@ -230,6 +230,20 @@ export class OrderExploration<S, L> {
     this.configurations = next.length === 1 ? next : this.merge(next);
     this.remember(event, keys);
     return { accepted: true };
+  }
+
+  /**
+   * Takes `events` (delivered in causal order, none accepted yet) all at once if some order of
+   * the recent steps and them works: an event that no order of the events so far explains may be
+   * explained by events after it, which wait on it. `'too many'` when the search hit the bound.
+   */
+  acceptTogether(events: readonly SpecEvent[]): boolean | 'too many' {
+    const searched = this.searchWindow(events, 'gives up');
+    if (searched === undefined) return 'too many';
+    if (searched.length === 0) return false;
+    this.configurations = this.merge(searched);
+    for (const event of events) this.remember(event, this.footprint(event));
+    return true;
   }
 
   /**
@@ -259,7 +273,7 @@ export class OrderExploration<S, L> {
    * ones; this finds them. Returns no configuration if none works, undefined if the search was
    * cut short by the bound.
    */
-  searchWindow(extra?: SpecEvent): Array<Configuration<S, L>> | undefined {
+  searchWindow(extra: readonly SpecEvent[] = [], bound: 'truncates' | 'gives up' = 'truncates'): Array<Configuration<S, L>> | undefined {
     const found: Array<Configuration<S, L>> = [];
     const searchedBases = new Set<Snapshot<S, L>>();
     for (const configuration of this.configurations) {
@@ -268,9 +282,8 @@ export class OrderExploration<S, L> {
       const base = start < history.length ? this.snapshotAt(history, start) : configuration.now;
       if (searchedBases.has(base)) continue;
       searchedBases.add(base);
-      const events = history.slice(start).map((applied) => applied.event);
-      if (extra !== undefined) events.push(extra);
-      const ends = this.latticeSearch(base, events, extra !== undefined);
+      const events = [...history.slice(start).map((applied) => applied.event), ...extra];
+      const ends = this.latticeSearch(base, events, extra.length, bound);
       if (ends === undefined) return undefined;
       for (const end of ends) {
         found.push({ now: end.now, history: [...history.slice(0, start), ...end.path], trimmed: configuration.trimmed || start > 0 });
@@ -280,17 +293,18 @@ export class OrderExploration<S, L> {
   }
 
   /**
-   * `placingLast`: the last event is the one being placed. Events that do not interact with it,
-   * directly or through others, keep their current relative order (it was feasible, and their
-   * keys are disjoint from the rest): k such events add k cuts instead of doubling them each.
-   * Interacting is sharing a key or being causally related: an event after one that must move
-   * (in its process, or by a message) may have to move too, and drags its own keys along.
+   * `placing`: the last so many events are the ones being placed. Events that do not interact
+   * with them, directly or through others, keep their current relative order (it was feasible,
+   * and their keys are disjoint from the rest): k such events add k cuts instead of doubling them
+   * each. Interacting is sharing a key or being causally related: an event after one that must
+   * move (in its process, or by a message) may have to move too, and drags its own keys along.
+   * `bound`: past the bound, either mark the exploration truncated or only give up (a tentative search).
    */
-  private latticeSearch(base: Snapshot<S, L>, events: readonly SpecEvent[], placingLast: boolean): Array<{ now: Snapshot<S, L>; path: Array<Applied<S, L>> }> | undefined {
+  private latticeSearch(base: Snapshot<S, L>, events: readonly SpecEvent[], placing: number, bound: 'truncates' | 'gives up'): Array<{ now: Snapshot<S, L>; path: Array<Applied<S, L>> }> | undefined {
     const preds = events.map((event) => events.reduce((mask, other, j) => (other !== event && inPast(other, event) ? mask | (1n << BigInt(j)) : mask), 0n));
     const keys = events.map((event) => this.footprint(event));
-    if (placingLast) {
-      const related = new Set([events.length - 1]);
+    if (placing > 0) {
+      const related = new Set(events.map((_, i) => i).slice(events.length - placing));
       for (let grown = true; grown;) {
         grown = false;
         for (let i = 0; i < events.length; i++) {
@@ -334,7 +348,7 @@ export class OrderExploration<S, L> {
             }
             next.set(key, [...(next.get(key) ?? []), { cut, now, path: [...node.path, appliedStep(event, keys[i]!, choice, node.now)] }]);
             if (++size > limit) {
-              this.truncated ??= `more than ${limit} (order, state) pairs in the last ${events.length} events (--max-configurations)`;
+              if (bound === 'truncates') this.truncated ??= `more than ${limit} (order, state) pairs in the last ${events.length} events (--max-configurations)`;
               return undefined;
             }
           }

@@ -108,7 +108,8 @@ export interface ReferenceCheck extends ReferenceVerdict {
  * What the online checker must report, by brute force at every step. Events are taken in
  * delivery order; one is accepted when the accepted events plus it have a conforming order,
  * else it waits (and so does everything after it causally), and is retried whenever another is
- * accepted. At the end, waiting events are reported one by one and the rest retried without them.
+ * accepted. At the end, the first waiting event is taken together with waiting events after it
+ * when that makes a conforming order (see below), else reported; the rest are retried without it.
  * Invariants and end conditions are judged on the accepted events.
  */
 export function referenceCheck<S, L>(spec: Spec<S, L>, delivered: readonly SpecEvent[]): ReferenceCheck {
@@ -137,8 +138,15 @@ export function referenceCheck<S, L>(spec: Spec<S, L>, delivered: readonly SpecE
       retry();
     }
   }
+  // The first waiting event is taken with every waiting event, or else with those after it and
+  // their pasts, if the accepted events and they have a conforming order; otherwise it is reported.
   while (waiting.length > 0) {
-    nonconforming.push(waiting.shift()!);
+    const [first, ...rest] = waiting;
+    const after = rest.filter((w, i) => happenedBefore(first!.vc, w.vc) || rest.slice(i + 1).some((later) => happenedBefore(w.vc, later.vc) && happenedBefore(first!.vc, later.vc)));
+    const block = [rest, after].find((candidate) => candidate.length > 0 && referenceVerdict(spec, [...accepted, first!, ...candidate], false).conforms);
+    if (block === undefined) nonconforming.push(first!);
+    else accepted.push(first!, ...block);
+    waiting = waiting.filter((w) => w !== first && !(block ?? []).includes(w));
     retry();
   }
   return { ...referenceVerdict(spec, accepted), nonconforming };

@@ -51,8 +51,11 @@ export function specTrace<S, L>(spec: Spec<S, L>, candidates: (random: Random) =
 const pickOf = <T,>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 
 /** Uploader actions over ids 1–2 and versions 1–3. */
-export const uploaderCandidates = (random: Random): Array<{ action: string; params: Params }> => {
-  const id = pickOf(random, [1, 2]);
+export const uploaderCandidates = (random: Random): Array<{ action: string; params: Params }> => uploaderCandidatesOver(2)(random);
+
+/** Uploader actions over ids 1–`ids` and versions 1–3. */
+export const uploaderCandidatesOver = (ids: number) => (random: Random): Array<{ action: string; params: Params }> => {
+  const id = 1 + Math.floor(random() * ids);
   const version = pickOf(random, [1, 2, 3]);
   const op = pickOf(random, ['create', 'edit', 'delete']);
   return [
