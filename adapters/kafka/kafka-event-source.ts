@@ -33,11 +33,21 @@ export async function openKafkaEventSource(connection: BrokerConnection, options
     const bounded = options.end !== undefined;
     const groupId = bounded ? `specwatch-replay-${randomUUID()}` : (options.groupId ?? DEFAULT_GROUP_ID);
     const resumeAt = bounded ? new Map<number, number>() : await committedOffsets(admin, groupId, options.topic);
+    // A commit past a partition's end (the topic was deleted and made again) would keep the
+    // monitor "replaying" for ever, and a replay holds back the watermarks that judge events.
+    const pastTheEnd = new Set<number>();
+    for (const [partition, offset] of resumeAt) {
+      const high = ranges.get(partition)?.high;
+      if (high === undefined || offset <= high) continue;
+      options.log(`warning: group ${groupId} committed offset ${offset} on partition ${partition} of ${options.topic}, past its end (${high}); was the topic made again? Reading it as new`);
+      resumeAt.set(partition, high);
+      pastTheEnd.add(partition);
+    }
     // A stop that comes while the consumer still joins its group ends in a crash once kafkajs
     // disconnects: restarting it then would keep the process alive after the stop.
     const restartOnFailure = async (): Promise<boolean> => made.source?.stopping !== true;
     const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, retry: { retries: 8, restartOnFailure } });
-    made.source = new KafkaEventSource(admin, consumer, groupId, ranges, resumeAt, options);
+    made.source = new KafkaEventSource(admin, consumer, groupId, ranges, resumeAt, pastTheEnd, options);
     return made.source;
   } catch (error) {
     await admin.disconnect().catch(() => undefined);
@@ -84,6 +94,8 @@ class KafkaEventSource implements LiveEventSource {
     private readonly groupId: string,
     private readonly ranges: ReadonlyMap<number, PartitionRange>,
     private readonly resumeAt: ReadonlyMap<number, number>,
+    /** Partitions whose committed offset lay past their end: it is replaced at the first commit. */
+    private readonly pastTheEnd: Set<number>,
     private readonly options: EventSourceOptions,
   ) {
     for (const [partition, range] of ranges) {
@@ -328,13 +340,16 @@ class KafkaEventSource implements LiveEventSource {
   }
 
   async commit(beforeCommit: () => Promise<void>): Promise<void> {
-    const offsets = [...this.ledger.committable()].filter(([partition, offset]) =>
-      offset > (this.resumeAt.get(partition) ?? -1) && offset > (this.lastCommitted.get(partition) ?? -1));
+    const offsets = [...this.ledger.committable()].filter(([partition, offset]) => offset > (this.lastCommitted.get(partition) ?? -1) &&
+      (offset > (this.resumeAt.get(partition) ?? -1) || (this.pastTheEnd.has(partition) && offset === this.resumeAt.get(partition))));
     // A replay commits nothing, but waits on the alerts all the same: a failure to publish them must not pass unseen.
     await beforeCommit();
     if (this.bounded || offsets.length === 0) return;
     await untraced(() => this.consumer.commitOffsets(offsets.map(([partition, offset]) => ({ topic: this.options.topic, partition, offset: String(offset) }))));
-    for (const [partition, offset] of offsets) this.lastCommitted.set(partition, offset);
+    for (const [partition, offset] of offsets) {
+      this.lastCommitted.set(partition, offset);
+      this.pastTheEnd.delete(partition);
+    }
   }
 
   pause(): void {

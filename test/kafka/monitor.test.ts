@@ -206,6 +206,28 @@ describe.skipIf(brokers === undefined)('specwatch and a real Kafka broker', () =
     expect(committed).toBe(end);
   }, 150_000);
 
+  it('a group that committed past the end of the topic (made again): warns, and judges online as usual', async () => {
+    const topic = topicName('remade');
+    const group = `group-${randomUUID()}`;
+    await publish(incident.path, topic);
+    const admin = kafka.admin();
+    await admin.connect();
+    const ends = await admin.fetchTopicOffsets(topic);
+    await admin.setOffsets({ groupId: group, topic, partitions: ends.map((p) => ({ partition: p.partition, offset: String(Number(p.high) + 1000) })) });
+    await admin.disconnect();
+    const monitor = startSpecwatch(['monitor', '--no-typecheck', '--spec', SPEC, '--kafka', brokers!, '--topic', topic, '--alerts-topic', topicName('alerts'), '--group', group, '--lateness', '300']);
+    running.push(monitor);
+    const wanted = new Set(checked.map((a) => a.id));
+    // Online verdicts wait for the watermarks, which a replay that never ends would hold back.
+    await until('the online alerts', () => alertsOf(monitor.stdout()).length >= wanted.size, 90_000, () => `${monitor.stdout()}\n${monitor.stderr()}`);
+    monitor.child.kill('SIGINT');
+    expect(await monitor.exited, monitor.stderr()).toBe(0);
+    expect(new Set(alertsOf(monitor.stdout()).map((a) => a.id))).toEqual(wanted);
+    expect(monitor.stderr()).toMatch(/committed offset \d+ on partition \d+ of .*, past its end/);
+    const { committed, end } = await committedAndEnds(group, topic);
+    expect(committed).toBe(end);
+  }, 150_000);
+
   it('rebalanced while it replays to rebuild its state: reads every event once, from where it was', async () => {
     // Large enough that the replay is still going when the group rebalances (a few seconds).
     const big = writeIncidentTrace(dir, 150_000);
