@@ -76,7 +76,8 @@ export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOpt
       // `retry`: something it interacts with was accepted since it was last tried.
       const waiting: Array<{ event: SpecEvent; since: number; retry: boolean }> = [];
       // Invariants broken in every explanation, reported once that has held for the same span.
-      const suspected = new Map<string, { event: SpecEvent; since: number }>();
+      // `state`: what the event's parameters select of the state right after it (trimmed now, so no old state is kept).
+      const suspected = new Map<string, { event: SpecEvent; since: number; state: unknown }>();
       let accepted = 0;
       let lastEvent: SpecEvent | undefined;
       const counts: Record<string, number> = {};
@@ -214,19 +215,20 @@ export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOpt
         for (const name of suspected.keys()) if (!exploration.configurations.every((c) => c.now.broken.has(name))) suspected.delete(name);
         for (const [name, event] of first!.now.broken) {
           if (reported.has(name) || suspected.has(name) || !others.every((c) => c.now.broken.has(name))) continue;
-          suspected.set(name, { event, since: accepted });
+          suspected.set(name, { event, since: accepted, state: stateForEvent(exploration.stateAfter(first!, event), event.params) });
         }
-        for (const [name, { event, since }] of suspected) {
+        for (const [name, { event, since, state }] of suspected) {
           if (!final && accepted - since < reorderWindow) continue;
           suspected.delete(name);
           reported.add(name);
           const temporal = parseTemporalKey(name);
-          emit(temporal === undefined ? invariantAlert(invariantOfKey(name), event, first!) : propertyAlert(temporal.name, temporal.value, 'LTL3', event, first!));
+          emit(temporal === undefined ? invariantAlert(invariantOfKey(name), event, state, first!) : propertyAlert(temporal.name, temporal.value, 'LTL3', { event, state }, first!));
         }
       };
 
       /** A temporal property instance violated in every explanation: online (LTL3) or at the end of the run (LTLf). */
-      const propertyAlert = (name: string, value: unknown, semantics: 'LTL3' | 'LTLf', event: SpecEvent | undefined, first: Configuration<S, L>): Alert => {
+      const propertyAlert = (name: string, value: unknown, semantics: 'LTL3' | 'LTLf', decidedAt: { event: SpecEvent; state: unknown } | undefined, first: Configuration<S, L>): Alert => {
+        const event = decidedAt?.event;
         const plan = spec.temporal.find((p) => p.name === name)!;
         const variable = plan.property.variable;
         const binding = variable === undefined ? undefined : { [variable]: value };
@@ -236,20 +238,20 @@ export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOpt
         return {
           type: 'alert', id: alertId(spec.name, 'property', name, JSON.stringify(value)), kind: 'property', verdict: undecided(), name,
           ...(event === undefined ? {} : { event: alertEvent(event) }), ...(binding === undefined ? {} : { binding }), semantics,
-          state: event === undefined ? wholeState(first.now.state) : stateForEvent(first.now.state, event.params),
+          state: decidedAt === undefined ? wholeState(first.now.state) : decidedAt.state,
           ...(event === undefined ? {} : { history: causalHistory(first, event) }),
           reason: `property ${name} is violated${binding === undefined ? '' : ` for ${JSON.stringify(binding)}`}: ${decided}, in every order of the events ${notEveryOrder()}; ${plan.text}; time bounds use the events' time field`,
         };
       };
 
-      const invariantAlert = (name: string, event: SpecEvent, first: Configuration<S, L>): Alert => {
+      const invariantAlert = (name: string, event: SpecEvent, state: unknown, first: Configuration<S, L>): Alert => {
         const invariant: StateInvariant<S> | undefined = spec.invariants?.[name];
         const binding = invariant !== undefined && typeof invariant !== 'function' && Object.hasOwn(event.params, invariant.forEach)
           ? { [invariant.forEach]: event.params[invariant.forEach] } : undefined;
         return {
           type: 'alert', id: alertId(spec.name, 'invariant', name, event.proc, event.seq), kind: 'invariant', verdict: undecided(), name,
           event: alertEvent(event), ...(binding === undefined ? {} : { binding }),
-          state: stateForEvent(first.now.state, event.params), history: causalHistory(first, event),
+          state, history: causalHistory(first, event),
           reason: `invariant ${name} is broken after ${event.proc}#${event.seq} ${event.action}${binding === undefined ? '' : ` for ${JSON.stringify(binding)}`} in every order of the events ${notEveryOrder()}`,
         };
       };

@@ -246,6 +246,16 @@ export class OrderExploration<S, L> {
     return true;
   }
 
+  /** The state right after `event` on one explanation; its current state if the event left the window. */
+  stateAfter(configuration: Configuration<S, L>, event: SpecEvent): S {
+    const history = configuration.history;
+    for (let i = history.length - 1; i >= 0; i--) {
+      if (history[i]!.event !== event) continue;
+      return i === history.length - 1 ? configuration.now.state : this.snapshotAt(history, i + 1).state;
+    }
+    return configuration.now.state;
+  }
+
   /**
    * The common case, without allocating a new configuration: one explanation, no concurrent
    * event sharing a key among the recent steps, and one next state. Exactly what the general

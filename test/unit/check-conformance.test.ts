@@ -96,6 +96,25 @@ describe('checkConformance on traces written by hand', () => {
     expect(alerts.map((a) => [a.kind, a.name, a.binding])).toEqual([['invariant', 'NeverMarked', { id: 1 }], ['invariant', 'NeverMarked', { id: 2 }]]);
   });
 
+  it('shows the state right after the event that broke an invariant, not the state when it was reported', () => {
+    const marks = defineSpec<Readonly<Record<string, boolean>>>({
+      name: 'marks',
+      init: () => ({}),
+      actions: {
+        Mark: { effect: ({ state, params }) => ({ ...state, [String(params.id)]: true }) },
+        Unmark: { effect: ({ state, params }) => ({ ...state, [String(params.id)]: false }) },
+      },
+      invariants: { NeverMarked: { forEach: 'id', holds: (state, id) => state[String(id)] !== true } },
+    });
+    const events = [ev('p', 1, {}, 'Mark', { id: 1 }), ev('p', 2, {}, 'Unmark', { id: 1 }), ...Array.from({ length: 30 }, (_, i) => ev('q', i + 1, {}, 'Unmark', { id: 2 }))];
+    // Reported at the end of the trace and, with a small window, while it goes on: both long after the break.
+    for (const options of [{}, { reorderWindow: 8 }]) {
+      const invariant = check(marks, events, options).alerts.find((a) => a.kind === 'invariant');
+      expect(invariant?.event).toMatchObject({ proc: 'p', seq: 1 });
+      expect(invariant?.state).toEqual({ 1: true });
+    }
+  });
+
   it('reports an invariant only when every explanation breaks it', () => {
     // x := x + 1 and x := x * 2 race; with no observation both orders explain the trace, and only one passes x = 3.
     const free = check(counterRace, [ev('a', 1, {}, 'Increment'), ev('b', 1, {}, 'Double')]);
