@@ -170,22 +170,34 @@ export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOpt
         const outcome = exploration.accept(event);
         if (outcome.accepted) afterAccepted(event);
         else {
-          let notTried: string | undefined;
           // With every waiting event, then with those after it (and their pasts): an order of the
-          // whole trace may need events that arrived after it, whether or not they wait on it.
+          // whole trace may need events that arrived after it, waiting on it or not.
           const after = waitingAfter(event);
-          const blocks = after.length === waiting.length ? [after] : [waiting.map((w) => w.event), after];
-          for (const block of blocks) {
-            if (block.length === 0) continue;
-            const together = block.length + 1 > MAX_BLOCK ? 'too many' : exploration.acceptTogether([event, ...block]);
-            if (together === 'too many') notTried ??= `taking it with the ${block.length} waiting events after it went past the bound (--max-configurations, at most ${MAX_BLOCK} events)`;
-            if (together !== true) continue;
+          const blocks = [...(after.length < waiting.length ? [waiting.map((w) => w.event)] : []), after];
+          let pruned = false;
+          for (let b = 0; b < blocks.length; b++) {
+            const block = blocks[b]!;
+            // Past the bounds the event is judged alone, as the cheaper search judged it.
+            if (block.length === 0 || block.length + 1 > MAX_BLOCK) continue;
+            const together = exploration.acceptTogether([event, ...block]);
+            if (together !== true) {
+              // A waiting event that no order enabled spoils a block: once, try it without those and their futures.
+              const placed = exploration.placedInSearch;
+              if (together === 'too many' || pruned || !placed.has(event)) continue;
+              const dropped = block.filter((e) => !placed.has(e));
+              const kept = block.filter((e) => placed.has(e) && !dropped.some((d) => inPast(d, e)));
+              if (dropped.length > 0 && kept.length > 0) {
+                pruned = true;
+                blocks.splice(b + 1, 0, kept);
+              }
+              continue;
+            }
             for (const taken of block) waiting.splice(waiting.findIndex((w) => w.event === taken), 1);
             for (const taken of [event, ...block]) afterAccepted(taken);
             retryWaiting();
             return;
           }
-          const inconclusive = outcome.inconclusive ?? notTried ?? leftOut;
+          const inconclusive = outcome.inconclusive ?? leftOut;
           emit(nonconformance(event, outcome.rejection, primary, inconclusive));
           if (inconclusive !== undefined) leftOut ??= `${event.proc}#${event.seq} was left out earlier without a verdict (${inconclusive})`;
           // Dropping it changes the later waiting events' causal pasts: retry them all.

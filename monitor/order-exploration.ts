@@ -165,6 +165,8 @@ export class OrderExploration<S, L> {
   configurations: Array<Configuration<S, L>>;
   /** Set once configurations were dropped for the bound: a later failure is then inconclusive. */
   truncated: string | undefined;
+  /** The events the last search placed that some order enabled, even if no order took every event. */
+  readonly placedInSearch = new Set<SpecEvent>();
   /** Recently accepted events by footprint key: where to look for rivals of a new event. */
   private readonly recent: RecentByKey;
   private recorded = 0;
@@ -238,6 +240,7 @@ export class OrderExploration<S, L> {
    * explained by events after it, which wait on it. `'too many'` when the search hit the bound.
    */
   acceptTogether(events: readonly SpecEvent[]): boolean | 'too many' {
+    // (placedInSearch then says which of them some order enabled.)
     const searched = this.searchWindow(events, 'gives up');
     if (searched === undefined) return 'too many';
     if (searched.length === 0) return false;
@@ -286,6 +289,7 @@ export class OrderExploration<S, L> {
   searchWindow(extra: readonly SpecEvent[] = [], bound: 'truncates' | 'gives up' = 'truncates'): Array<Configuration<S, L>> | undefined {
     const found: Array<Configuration<S, L>> = [];
     const searchedBases = new Set<Snapshot<S, L>>();
+    this.placedInSearch.clear();
     for (const configuration of this.configurations) {
       const history = configuration.history;
       const start = Math.max(0, history.length - this.searchSize);
@@ -313,8 +317,10 @@ export class OrderExploration<S, L> {
   private latticeSearch(base: Snapshot<S, L>, events: readonly SpecEvent[], placing: number, bound: 'truncates' | 'gives up'): Array<{ now: Snapshot<S, L>; path: Array<Applied<S, L>> }> | undefined {
     const preds = events.map((event) => events.reduce((mask, other, j) => (other !== event && inPast(other, event) ? mask | (1n << BigInt(j)) : mask), 0n));
     const keys = events.map((event) => this.footprint(event));
+    // Seeded with the first event placed only: other placed events unrelated to it keep their order too.
+    const firstPlaced = events.length - placing;
     if (placing > 0) {
-      const related = new Set(events.map((_, i) => i).slice(events.length - placing));
+      const related = new Set([firstPlaced]);
       for (let grown = true; grown;) {
         grown = false;
         for (let i = 0; i < events.length; i++) {
@@ -337,6 +343,8 @@ export class OrderExploration<S, L> {
     type Node = { cut: bigint; now: Snapshot<S, L>; path: Array<Applied<S, L>> };
     let level: Node[] = [{ cut: 0n, now: base, path: [] }];
     const limit = this.maxConfigurations * 64;
+    // A tentative search has one budget for all levels: it may run for many waiting events.
+    let tentative = bound === 'gives up' ? this.maxConfigurations * 64 : Infinity;
     for (let depth = 0; depth < events.length; depth++) {
       const next = new Map<string, Node[]>();
       let size = 0;
@@ -347,6 +355,7 @@ export class OrderExploration<S, L> {
           if ((node.cut & bit) !== 0n || (preds[i]! & node.cut) !== preds[i]!) continue;
           const after = this.step(node.now, event);
           if (!Array.isArray(after)) continue;
+          if (i >= firstPlaced) this.placedInSearch.add(event);
           for (let choice = 0; choice < after.length; choice++) {
             const now = after[choice]!;
             const cut = node.cut | bit;
@@ -357,7 +366,7 @@ export class OrderExploration<S, L> {
               continue;
             }
             next.set(key, [...(next.get(key) ?? []), { cut, now, path: [...node.path, appliedStep(event, keys[i]!, choice, node.now)] }]);
-            if (++size > limit) {
+            if (++size > limit || --tentative < 0) {
               if (bound === 'truncates') this.truncated ??= `more than ${limit} (order, state) pairs in the last ${events.length} events (--max-configurations)`;
               return undefined;
             }

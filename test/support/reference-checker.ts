@@ -139,15 +139,44 @@ export function referenceCheck<S, L>(spec: Spec<S, L>, delivered: readonly SpecE
     }
   }
   // The first waiting event is taken with every waiting event, or else with those after it and
-  // their pasts, if the accepted events and they have a conforming order; otherwise it is reported.
+  // their pasts, if the accepted events and they have a conforming order; otherwise it is reported. Events
+  // after it are tried only if some order of the accepted events enables it; a block that fails
+  // is tried once more without its events that no order enables.
   while (waiting.length > 0) {
     const [first, ...rest] = waiting;
     const after = rest.filter((w, i) => happenedBefore(first!.vc, w.vc) || rest.slice(i + 1).some((later) => happenedBefore(w.vc, later.vc) && happenedBefore(first!.vc, later.vc)));
-    const block = [rest, after].find((candidate) => candidate.length > 0 && referenceVerdict(spec, [...accepted, first!, ...candidate], false).conforms);
+    const blocks = [...(after.length < rest.length ? [rest] : []), after];
+    let block: SpecEvent[] | undefined;
+    let pruned = false;
+    for (let b = 0; b < blocks.length && block === undefined; b++) {
+      const candidate = blocks[b]!;
+      if (candidate.length === 0) continue;
+      const all = [...accepted, first!, ...candidate];
+      if (referenceVerdict(spec, all, false).conforms) block = candidate;
+      else if (!pruned) {
+        // Once: without the block's events that no order enables, and their futures.
+        const placed = (x: SpecEvent): boolean => enabledInSomeOrder(spec, all.filter((y) => y !== x), x);
+        if (!placed(first!)) continue;
+        const dropped = candidate.filter((x) => !placed(x));
+        const kept = candidate.filter((x) => !dropped.includes(x) && !dropped.some((d) => happenedBefore(d.vc, x.vc)));
+        if (dropped.length > 0 && kept.length > 0) {
+          pruned = true;
+          blocks.splice(b + 1, 0, kept);
+        }
+      }
+    }
     if (block === undefined) nonconforming.push(first!);
     else accepted.push(first!, ...block);
     waiting = waiting.filter((w) => w !== first && !(block ?? []).includes(w));
     retry();
   }
   return { ...referenceVerdict(spec, accepted), nonconforming };
+}
+
+/** Whether some order of `others` with `event` inserted reaches `event` with its action enabled. */
+function enabledInSomeOrder<S, L>(spec: Spec<S, L>, others: readonly SpecEvent[], event: SpecEvent): boolean {
+  for (const order of linearizations([...others, event])) {
+    if (runs(spec, order.slice(0, order.indexOf(event) + 1)).length > 0) return true;
+  }
+  return false;
 }

@@ -115,6 +115,35 @@ describe('checkConformance on traces written by hand', () => {
     }
   });
 
+  it('takes events together without an unrelated waiting event that no order enables, whatever its name or arrival', () => {
+    // Inc, Inc, Lock conforms (Lock needs n ≠ 1, Inc needs the lock open); Bad is never enabled.
+    const locking = defineSpec<{ n: number; locked: boolean }>({
+      name: 'locking',
+      init: () => ({ n: 0, locked: false }),
+      actions: {
+        Lock: { guards: { 'n is not 1': ({ state }) => state.n !== 1 }, effect: ({ state }) => ({ ...state, locked: true }) },
+        Inc: { guards: { 'not locked': ({ state }) => !state.locked }, effect: ({ state }) => ({ ...state, n: state.n + 1 }) },
+        Bad: { guards: { never: () => false }, effect: ({ state }) => state },
+      },
+    });
+    for (const bad of ['0', 'd']) {
+      const { alerts } = check(locking, [ev('a', 1, {}, 'Lock'), ev('b', 1, {}, 'Inc'), ev('c', 1, {}, 'Inc'), ev(bad, 1, {}, 'Bad')]);
+      expect(alerts.map((a) => [a.event?.proc, a.name, a.verdict])).toEqual([[bad, 'Bad', 'violated']]);
+    }
+  });
+
+  it('keeps a violation violated when more events wait on it than are taken together', () => {
+    const counting = defineSpec<{ n: number }>({
+      name: 'counting',
+      init: () => ({ n: 0 }),
+      actions: { Inc: { effect: ({ state }) => ({ n: state.n + 1 }) }, Bad: { guards: { never: () => false }, effect: ({ state }) => state } },
+    });
+    // Every Inc of p waits on p's Bad: 100 of them, more than a block takes.
+    const events = [ev('p', 1, {}, 'Bad'), ...Array.from({ length: 100 }, (_, i) => ev('p', i + 2, {}, 'Inc')), ev('q', 1, {}, 'Bad')];
+    const { alerts } = check(counting, events);
+    expect(alerts.map((a) => [a.event?.proc, a.name, a.verdict])).toEqual([['p', 'Bad', 'violated'], ['q', 'Bad', 'violated']]);
+  });
+
   it('reports an invariant only when every explanation breaks it', () => {
     // x := x + 1 and x := x * 2 race; with no observation both orders explain the trace, and only one passes x = 3.
     const free = check(counterRace, [ev('a', 1, {}, 'Increment'), ev('b', 1, {}, 'Double')]);
