@@ -188,11 +188,8 @@ describe.skipIf(brokers === undefined)('specwatch and a real Kafka broker', () =
     expect(byId(items.filter((i): i is Alert => i.type === 'alert'))).toEqual(byId(checked));
   }, 120_000);
 
-  it('online: raises check\'s alerts as the stream goes quiet, then drains, commits everything and exits 0 on SIGINT', async () => {
-    const topic = topicName('live');
-    const alertsTopic = topicName('alerts');
-    const group = `group-${randomUUID()}`;
-    await publish(incident.path, topic);
+  /** A monitor run until it has printed check's alerts online, then SIGINT: it must exit 0 with exactly those. */
+  async function watchOnline(topic: string, group: string, alertsTopic: string): Promise<RunningCli> {
     const monitor = startSpecwatch(['monitor', '--no-typecheck', '--spec', SPEC, '--kafka', brokers!, '--topic', topic, '--alerts-topic', alertsTopic, '--group', group, '--lateness', '300']);
     running.push(monitor);
     const wanted = new Set(checked.map((a) => a.id));
@@ -200,6 +197,16 @@ describe.skipIf(brokers === undefined)('specwatch and a real Kafka broker', () =
     monitor.child.kill('SIGINT');
     expect(await monitor.exited, monitor.stderr()).toBe(0);
     expect(new Set(alertsOf(monitor.stdout()).map((a) => a.id))).toEqual(wanted);
+    return monitor;
+  }
+
+  it('online: raises check\'s alerts as the stream goes quiet, then drains, commits everything and exits 0 on SIGINT', async () => {
+    const topic = topicName('live');
+    const alertsTopic = topicName('alerts');
+    const group = `group-${randomUUID()}`;
+    await publish(incident.path, topic);
+    const wanted = new Set(checked.map((a) => a.id));
+    await watchOnline(topic, group, alertsTopic);
     const published = await readTopic(alertsTopic);
     expect(published.map((r) => r.key).sort()).toEqual([...wanted].sort());
     const { committed, end } = await committedAndEnds(group, topic);
@@ -215,14 +222,8 @@ describe.skipIf(brokers === undefined)('specwatch and a real Kafka broker', () =
     const ends = await admin.fetchTopicOffsets(topic);
     await admin.setOffsets({ groupId: group, topic, partitions: ends.map((p) => ({ partition: p.partition, offset: String(Number(p.high) + 1000) })) });
     await admin.disconnect();
-    const monitor = startSpecwatch(['monitor', '--no-typecheck', '--spec', SPEC, '--kafka', brokers!, '--topic', topic, '--alerts-topic', topicName('alerts'), '--group', group, '--lateness', '300']);
-    running.push(monitor);
-    const wanted = new Set(checked.map((a) => a.id));
     // Online verdicts wait for the watermarks, which a replay that never ends would hold back.
-    await until('the online alerts', () => alertsOf(monitor.stdout()).length >= wanted.size, 90_000, () => `${monitor.stdout()}\n${monitor.stderr()}`);
-    monitor.child.kill('SIGINT');
-    expect(await monitor.exited, monitor.stderr()).toBe(0);
-    expect(new Set(alertsOf(monitor.stdout()).map((a) => a.id))).toEqual(wanted);
+    const monitor = await watchOnline(topic, group, topicName('alerts'));
     expect(monitor.stderr()).toMatch(/committed offset \d+ on partition \d+ of .*, past its end/);
     const { committed, end } = await committedAndEnds(group, topic);
     expect(committed).toBe(end);
