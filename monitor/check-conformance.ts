@@ -161,8 +161,8 @@ export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOpt
       };
 
       /**
-       * The first waiting event: taken if it can be now, or together with the waiting events after
-       * it (an order may need an accepted event to move after those); else reported, and left out.
+       * The first waiting event: taken if it can be now, or together with other waiting events (an
+       * order may need an accepted event to move after those); else reported, and left out.
        */
       const judgeFirstWaiting = (): void => {
         const { event } = waiting.shift()!;
