@@ -162,41 +162,15 @@ export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOpt
 
       /**
        * The first waiting event: taken if it can be now, or together with other waiting events (an
-       * order may need an accepted event to move after those); else reported, and left out.
+       * order may need an accepted event to move after those), over the recent steps and then from
+       * an older rival; else reported, and left out.
        */
       const judgeFirstWaiting = (): void => {
         const { event } = waiting.shift()!;
         const primary = exploration.configurations[0]!;
         const outcome = exploration.accept(event);
         if (outcome.accepted) afterAccepted(event);
-        else {
-          // With every waiting event, then with those after it (and their pasts): an order of the
-          // whole trace may need events that arrived after it, waiting on it or not.
-          const after = waitingAfter(event);
-          const blocks = [...(after.length < waiting.length ? [waiting.map((w) => w.event)] : []), after];
-          let pruned = false;
-          for (let b = 0; b < blocks.length; b++) {
-            const block = blocks[b]!;
-            // Past the bounds the event is judged alone, as the cheaper search judged it.
-            if (block.length === 0 || block.length + 1 > MAX_BLOCK) continue;
-            const together = exploration.acceptTogether([event, ...block]);
-            if (together !== true) {
-              // A waiting event that no order enabled spoils a block: once, try it without those and their futures.
-              const placed = exploration.placedInSearch;
-              if (together === 'too many' || pruned || !placed.has(event)) continue;
-              const dropped = block.filter((e) => !placed.has(e));
-              const kept = block.filter((e) => placed.has(e) && !dropped.some((d) => inPast(d, e)));
-              if (dropped.length > 0 && kept.length > 0) {
-                pruned = true;
-                blocks.splice(b + 1, 0, kept);
-              }
-              continue;
-            }
-            for (const taken of block) waiting.splice(waiting.findIndex((w) => w.event === taken), 1);
-            for (const taken of [event, ...block]) afterAccepted(taken);
-            retryWaiting();
-            return;
-          }
+        else if (!takeTogether(event, 'window') && !takeTogether(event, 'deeper')) {
           const inconclusive = outcome.inconclusive ?? leftOut;
           emit(nonconformance(event, outcome.rejection, primary, inconclusive));
           if (inconclusive !== undefined) leftOut ??= `${event.proc}#${event.seq} was left out earlier without a verdict (${inconclusive})`;
@@ -204,6 +178,41 @@ export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOpt
           markRetries(undefined);
         }
         retryWaiting();
+      };
+
+      /**
+       * Takes `event` with every waiting event, or with those after it (and their pasts): an order
+       * of the whole trace may need events that arrived after it, waiting on it or not. Whether it
+       * was taken.
+       */
+      const takeTogether = (event: SpecEvent, depth: 'window' | 'deeper'): boolean => {
+        const after = waitingAfter(event);
+        const blocks: SpecEvent[][] = [];
+        if (after.length < waiting.length) blocks.push(waiting.map((w) => w.event));
+        if (after.length > 0) blocks.push(after);
+        let pruned = false;
+        for (let b = 0; b < blocks.length; b++) {
+          const block = blocks[b]!;
+          // Past the bounds the event is judged alone, as the cheaper search judged it.
+          if (block.length + 1 > MAX_BLOCK) continue;
+          const together = exploration.acceptTogether([event, ...block], depth);
+          if (together !== true) {
+            // A waiting event that no order enabled spoils a block: once, try it without those and their futures.
+            const placed = exploration.placedInSearch;
+            if (together === 'too many' || pruned || !placed.has(event)) continue;
+            const dropped = block.filter((e) => !placed.has(e));
+            const kept = block.filter((e) => placed.has(e) && !dropped.some((d) => inPast(d, e)));
+            if (dropped.length > 0 && kept.length > 0) {
+              pruned = true;
+              blocks.splice(b + 1, 0, kept);
+            }
+            continue;
+          }
+          for (const taken of block) waiting.splice(waiting.findIndex((w) => w.event === taken), 1);
+          for (const taken of [event, ...block]) afterAccepted(taken);
+          return true;
+        }
+        return false;
       };
 
       /** The waiting events in `event`'s causal future, with the waiting events in their pasts, in delivery order. */

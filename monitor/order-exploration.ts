@@ -62,6 +62,11 @@ export type Acceptance<S, L> =
   | { readonly accepted: false; readonly rejection: Rejection<S, L>; readonly inconclusive?: string };
 
 const SHARED = [EVERY_KEY];
+/** An event with its footprint, to be placed in a history. */
+interface Placement {
+  readonly event: SpecEvent;
+  readonly keys: readonly string[];
+}
 /** Up to this many configurations are merged by pairwise comparison instead of by hash. */
 const PAIRWISE_MERGE = 8;
 const keyOf = (value: unknown): string => (typeof value === 'string' ? `s:${value}` : `j:${JSON.stringify(value)}`);
@@ -203,7 +208,7 @@ export class OrderExploration<S, L> {
       // appending fails (the exact search covers what this skips). Only the near part is scanned.
       const nearPoints: number[] = [];
       if (rivalSet.size > 0) for (let i = history.length - 1; i >= near; i--) if (rivalSet.has(history[i]!.event)) nearPoints.push(i);
-      const inserted = nearPoints.flatMap((i) => this.insertBefore(configuration, i, event, keys));
+      const inserted = nearPoints.flatMap((i) => this.insertBefore(configuration, i, [{ event, keys }]));
       const appended = this.step(configuration.now, event);
       if (Array.isArray(appended)) {
         appended.forEach((snapshot, i) => next.push(this.extend(configuration, event, keys, snapshot, i, i < appended.length - 1)));
@@ -213,7 +218,7 @@ export class OrderExploration<S, L> {
         for (let i = near - 1; i >= 0 && found < rivalSet.size; i--) {
           if (!rivalSet.has(history[i]!.event)) continue;
           found++;
-          inserted.push(...this.insertBefore(configuration, i, event, keys));
+          inserted.push(...this.insertBefore(configuration, i, [{ event, keys }]));
         }
         if (found < rivalSet.size) missedRival = true;
       }
@@ -238,10 +243,11 @@ export class OrderExploration<S, L> {
    * Takes `events` (delivered in causal order, none accepted yet) all at once if some order of
    * the recent steps and them works: an event that no order of the events so far explains may be
    * explained by events after it, which wait on it. `'too many'` when the search hit the bound.
+   * `'deeper'`: placed before a rival older than the window instead (placeBeforeRival).
    */
-  acceptTogether(events: readonly SpecEvent[]): boolean | 'too many' {
+  acceptTogether(events: readonly SpecEvent[], depth: 'window' | 'deeper' = 'window'): boolean | 'too many' {
     // (placedInSearch then says which of them some order enabled.)
-    const searched = this.searchWindow(events, 'gives up');
+    const searched = depth === 'window' ? this.searchWindow(events, 'gives up') : this.placeBeforeRival(events);
     if (searched === undefined) return 'too many';
     if (searched.length === 0) return false;
     this.configurations = this.merge(searched);
@@ -307,6 +313,33 @@ export class OrderExploration<S, L> {
   }
 
   /**
+   * `block` (causally ordered) placed before a rival older than the window (a step concurrent
+   * with one of its events, sharing a key), newest rival first, by the two reorderings of
+   * insertBefore: a replay, linear in the steps moved. The search above is exact but blows up
+   * over long spans of concurrent events; an event about to be reported gets this last chance.
+   */
+  private placeBeforeRival(block: readonly SpecEvent[]): Array<Configuration<S, L>> | undefined {
+    this.placedInSearch.clear();
+    const items = block.map((event) => ({ event, keys: this.footprint(event) }));
+    const found: Array<Configuration<S, L>> = [];
+    // Counted in steps replayed: a burst of bad events each pays at most this.
+    let budget = this.maxConfigurations * 16;
+    for (const configuration of this.configurations) {
+      const history = configuration.history;
+      for (let i = history.length - this.searchSize - 1; i >= 0 && budget > 0; i--) {
+        const step = history[i]!;
+        if (!items.some(({ event, keys }) => sharesKey(step.keys, keys) && !inPast(step.event, event))) continue;
+        budget -= 2 * (history.length - i + items.length);
+        const placed = this.insertBefore(configuration, i, items, this.placedInSearch);
+        if (placed.length === 0) continue;
+        found.push(...placed);
+        break;
+      }
+    }
+    return found.length === 0 && budget <= 0 ? undefined : found;
+  }
+
+  /**
    * `placing`: the last so many events are the ones being placed. Events that do not interact
    * with them, directly or through others, keep their current relative order (it was feasible,
    * and their keys are disjoint from the rest): k such events add k cuts instead of doubling them
@@ -321,16 +354,12 @@ export class OrderExploration<S, L> {
     const firstPlaced = events.length - placing;
     if (placing > 0) {
       const related = new Set([firstPlaced]);
-      for (let grown = true; grown;) {
-        grown = false;
+      for (const queue = [firstPlaced]; queue.length > 0;) {
+        const j = queue.pop()!;
         for (let i = 0; i < events.length; i++) {
-          if (related.has(i)) continue;
-          for (const j of related) {
-            if (!sharesKey(keys[i]!, keys[j]!) && !inPast(events[i]!, events[j]!) && !inPast(events[j]!, events[i]!)) continue;
-            related.add(i);
-            grown = true;
-            break;
-          }
+          if (related.has(i) || (!sharesKey(keys[i]!, keys[j]!) && !inPast(events[i]!, events[j]!) && !inPast(events[j]!, events[i]!))) continue;
+          related.add(i);
+          queue.push(i);
         }
       }
       let previous = -1;
@@ -569,41 +598,51 @@ export class OrderExploration<S, L> {
   }
 
   /**
-   * `event` placed before history[index] (a rival), in two ways: the rival and everything
-   * causally after it move behind the event (the rest keeps its order), or the event's causal
-   * predecessors move ahead of the rival with it. The replay decides which orders work.
+   * `block` placed before history[index] (a rival), in two ways: the rival and everything
+   * causally after it move behind the block (the rest keeps its order; block events after one of
+   * those stay behind them), or the block's causal predecessors move ahead of the rival with it.
+   * The replay decides which orders work; `placed` collects the block events a replay took.
    */
-  private insertBefore(configuration: Configuration<S, L>, index: number, event: SpecEvent, keys: readonly string[]): Array<Configuration<S, L>> {
+  private insertBefore(configuration: Configuration<S, L>, index: number, block: readonly Placement[], placed?: Set<SpecEvent>): Array<Configuration<S, L>> {
     const history = configuration.history;
-    const suffix = history.slice(index);
-    // The rival's causal future within the suffix: seqs from which each process knows of it.
+    const suffix: Placement[] = history.slice(index);
+    // The rival's causal future within the suffix (and the block): seqs from which each process knows of it.
     const firstAfter = new Map<string, number>([[suffix[0]!.event.proc, suffix[0]!.event.seq]]);
-    const afterRival = suffix.map((applied, j) => {
+    const knowsRival = ({ event }: Placement, j: number): boolean => {
       if (j === 0) return true;
       for (const [proc, seq] of firstAfter) {
-        const known = applied.event.vc[proc];
-        if (typeof known === 'number' && Object.hasOwn(applied.event.vc, proc) && known >= seq) {
-          if (!firstAfter.has(applied.event.proc)) firstAfter.set(applied.event.proc, applied.event.seq);
+        const known = event.vc[proc];
+        if (typeof known === 'number' && Object.hasOwn(event.vc, proc) && known >= seq) {
+          if (!firstAfter.has(event.proc)) firstAfter.set(event.proc, event.seq);
           return true;
         }
       }
       return false;
-    });
-    const inserted = { event, keys };
-    const rivalDown = [...suffix.filter((_, j) => !afterRival[j]), inserted, ...suffix.filter((_, j) => afterRival[j])];
-    const pastUp = [...suffix.filter((a) => inPast(a.event, event)), inserted, ...suffix.filter((a) => !inPast(a.event, event))];
-    const found = this.replay(configuration, index, rivalDown);
-    return found.length > 0 ? found : this.replay(configuration, index, pastUp);
+    };
+    const afterRival = suffix.map(knowsRival);
+    const lateBlock = block.map((p) => knowsRival(p, -1));
+    const rivalDown = [...suffix.filter((_, j) => !afterRival[j]), ...block.filter((_, j) => !lateBlock[j]), ...suffix.filter((_, j) => afterRival[j]), ...block.filter((_, j) => lateBlock[j])];
+    const beforeBlock = suffix.map((a) => block.some((p) => inPast(a.event, p.event)));
+    const pastUp = [...suffix.filter((_, j) => beforeBlock[j]), ...block, ...suffix.filter((_, j) => !beforeBlock[j])];
+    const found = this.replay(configuration, index, rivalDown, placed);
+    return found.length > 0 ? found : this.replay(configuration, index, pastUp, placed);
   }
 
   /** history[0..index) followed by `order`, replayed from the snapshot at index; every way it works. */
-  private replay(configuration: Configuration<S, L>, index: number, order: ReadonlyArray<{ event: SpecEvent; keys: readonly string[] }>): Array<Configuration<S, L>> {
+  private replay(configuration: Configuration<S, L>, index: number, order: readonly Placement[], placed?: Set<SpecEvent>): Array<Configuration<S, L>> {
     const history = configuration.history;
     let branches = [{ now: this.snapshotAt(history, index), applied: [] as Array<Applied<S, L>> }];
     for (const { event, keys } of order) {
       branches = branches.flatMap((branch) => {
         const after = this.step(branch.now, event);
         if (!Array.isArray(after)) return [];
+        placed?.add(event);
+        // One way on (the usual case) extends the branch in place: a long replay stays linear.
+        if (after.length === 1) {
+          branch.applied.push(appliedStep(event, keys, 0, branch.now));
+          branch.now = after[0]!;
+          return [branch];
+        }
         return after.map((now, choice) => ({ now, applied: [...branch.applied, appliedStep(event, keys, choice, branch.now)] }));
       });
       if (branches.length === 0) return [];

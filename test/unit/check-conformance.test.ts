@@ -144,6 +144,18 @@ describe('checkConformance on traces written by hand', () => {
     expect(alerts.map((a) => [a.event?.proc, a.name, a.verdict])).toEqual([['p', 'Bad', 'violated'], ['q', 'Bad', 'violated']]);
   });
 
+  it('moves an accepted event after a later one when the two are further apart than the exact search window', () => {
+    // Only b's Create 1, b's Delete 1, a's Create 1 explains the trace; 20 uploads of other ids
+    // by c lie between a's Create and b's, beyond the last 16 steps.
+    const fillers = Array.from({ length: 20 }, (_, i) => ev('c', i + 1, {}, 'Create', { id: i + 2, version: 1 }));
+    const events = [ev('a', 1, {}, 'Create', { id: 1, version: 1 }), ...fillers, ev('b', 1, {}, 'Create', { id: 1, version: 1 }), ev('b', 2, {}, 'Delete', { id: 1 })];
+    expect(check(uploader, events).alerts.filter((a) => a.kind === 'nonconformance')).toEqual([]);
+    // A window that holds them all finds the order too.
+    expect(check(uploader, events, { searchWindow: 32 }).alerts.filter((a) => a.kind === 'nonconformance')).toEqual([]);
+    // A third Create of id 1 fits no order: still a violation.
+    expect(check(uploader, [...events, ev('b', 3, {}, 'Create', { id: 1, version: 1 })]).alerts.filter((a) => a.kind === 'nonconformance').map((a) => [a.event?.proc, a.event?.seq, a.verdict])).toEqual([['b', 1, 'violated']]);
+  });
+
   it('reports an invariant only when every explanation breaks it', () => {
     // x := x + 1 and x := x * 2 race; with no observation both orders explain the trace, and only one passes x = 3.
     const free = check(counterRace, [ev('a', 1, {}, 'Increment'), ev('b', 1, {}, 'Double')]);
