@@ -170,7 +170,7 @@ export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOpt
         const primary = exploration.configurations[0]!;
         const outcome = exploration.accept(event);
         if (outcome.accepted) afterAccepted(event);
-        else if (!takeTogether(event, 'window') && !takeTogether(event, 'deeper')) {
+        else if (!takeEither(event)) {
           const inconclusive = outcome.inconclusive ?? leftOut;
           emit(nonconformance(event, outcome.rejection, primary, inconclusive));
           if (inconclusive !== undefined) leftOut ??= `${event.proc}#${event.seq} was left out earlier without a verdict (${inconclusive})`;
@@ -180,16 +180,17 @@ export function checkConformance<S, L>(spec: Spec<S, L>, options: ConformanceOpt
         retryWaiting();
       };
 
-      /**
-       * Takes `event` with every waiting event, or with those after it (and their pasts): an order
-       * of the whole trace may need events that arrived after it, waiting on it or not. Whether it
-       * was taken.
-       */
-      const takeTogether = (event: SpecEvent, depth: 'window' | 'deeper'): boolean => {
+      /** Takes `event` with other waiting events over the recent steps, else before an older rival. */
+      const takeEither = (event: SpecEvent): boolean => {
+        // With every waiting event, then with those after it (and their pasts): an order of the
+        // whole trace may need events that arrived after it, waiting on it or not.
         const after = waitingAfter(event);
-        const blocks: SpecEvent[][] = [];
-        if (after.length < waiting.length) blocks.push(waiting.map((w) => w.event));
-        if (after.length > 0) blocks.push(after);
+        const blocks = [...(after.length < waiting.length ? [waiting.map((w) => w.event)] : []), ...(after.length > 0 ? [after] : [])];
+        return takeTogether(event, [...blocks], 'window') || takeTogether(event, blocks, 'deeper');
+      };
+
+      /** Takes `event` with the first block some order explains (`blocks` may grow); whether it was taken. */
+      const takeTogether = (event: SpecEvent, blocks: SpecEvent[][], depth: 'window' | 'deeper'): boolean => {
         let pruned = false;
         for (let b = 0; b < blocks.length; b++) {
           const block = blocks[b]!;

@@ -321,14 +321,14 @@ export class OrderExploration<S, L> {
   private placeBeforeRival(block: readonly SpecEvent[]): Array<Configuration<S, L>> | undefined {
     this.placedInSearch.clear();
     const items = block.map((event) => ({ event, keys: this.footprint(event) }));
+    const rivals = new Set(items.flatMap(({ event, keys }) => this.recent.rivalsOf(event, keys).rivals));
     const found: Array<Configuration<S, L>> = [];
     // Counted in steps replayed: a burst of bad events each pays at most this.
     let budget = this.maxConfigurations * 16;
     for (const configuration of this.configurations) {
       const history = configuration.history;
       for (let i = history.length - this.searchSize - 1; i >= 0 && budget > 0; i--) {
-        const step = history[i]!;
-        if (!items.some(({ event, keys }) => sharesKey(step.keys, keys) && !inPast(step.event, event))) continue;
+        if (!rivals.has(history[i]!.event)) continue;
         budget -= 2 * (history.length - i + items.length);
         const placed = this.insertBefore(configuration, i, items, this.placedInSearch);
         if (placed.length === 0) continue;

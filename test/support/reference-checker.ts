@@ -139,9 +139,9 @@ export function referenceCheck<S, L>(spec: Spec<S, L>, delivered: readonly SpecE
     }
   }
   // The first waiting event is taken with every waiting event, or else with those after it and
-  // their pasts, if the accepted events and they have a conforming order; otherwise it is reported. Events
-  // after it are tried only if some order of the accepted events enables it; a block that fails
-  // is tried once more without its events that no order enables.
+  // their pasts, if the accepted events and they have a conforming order; otherwise it is
+  // reported. A block that fails is tried once more, if some order enables the first event,
+  // without its events that no order enables.
   while (waiting.length > 0) {
     const [first, ...rest] = waiting;
     const after = rest.filter((w, i) => happenedBefore(first!.vc, w.vc) || rest.slice(i + 1).some((later) => happenedBefore(w.vc, later.vc) && happenedBefore(first!.vc, later.vc)));
