@@ -5,11 +5,16 @@ import { MinHeap } from './ready-queue.ts';
 import type { ConflictDiagnostic, EventRef, GapCause, OrderedItem, ReceivedEvent } from './trace-items.ts';
 
 /**
- * The stable delivery order of events that are ready together: by clock sum (the size of the
- * causal past), then `proc` (UTF-16 code units), then `seq`. Since e → f implies
- * sum(e) < sum(f), sorting a whole trace by this key is itself a linear extension.
+ * The stable delivery order of events that are ready together: by wall time (an event without
+ * one sorts first), then clock sum (the size of the causal past), then `proc` (UTF-16 code
+ * units), then `seq`. Only ready events are compared, so a skewed clock can never put an event
+ * before its causal past; the time puts concurrent events about where they happened, which the
+ * checker's reorder window needs (a process that hears little has a small clock sum).
  */
 export function deliversBefore(a: ReceivedEvent, b: ReceivedEvent): boolean {
+  const ta = a.event.time ?? -Infinity;
+  const tb = b.event.time ?? -Infinity;
+  if (ta !== tb) return ta < tb;
   if (a.clockSum !== b.clockSum) return a.clockSum < b.clockSum;
   if (a.event.proc !== b.event.proc) return a.event.proc < b.event.proc;
   return a.event.seq < b.event.seq;
@@ -78,6 +83,8 @@ function conflict(first: ReceivedEvent, second: ReceivedEvent, kept: ReceivedEve
 export class CausalHoldback {
   private readonly lines = new Map<string, ProcessLine>();
   private readonly ready = new MinHeap<HeldEvent>((a, b) => deliversBefore(a.received, b.received));
+  /** With a finite settle: the ready events again, the earliest arrived first (stale ones skipped). */
+  private readonly readyByArrival: MinHeap<HeldEvent> | undefined;
   private anyLost = false;
   /** Ring of the last `dedupWindow` settled events, to tell a late duplicate from a conflict. */
   private readonly recent: Array<ReceivedEvent | undefined>;
@@ -87,8 +94,17 @@ export class CausalHoldback {
   /** Events ready to deliver. */
   readyCount = 0;
 
-  constructor(dedupWindow: number) {
+  constructor(dedupWindow: number, trackArrival = false) {
     this.recent = new Array<ReceivedEvent | undefined>(dedupWindow).fill(undefined);
+    this.readyByArrival = trackArrival ? new MinHeap<HeldEvent>((a, b) => a.arrivedAt < b.arrivedAt) : undefined;
+  }
+
+  /** The ready event that arrived first (needs `trackArrival`). */
+  earliestArrivedReady(): HeldEvent | undefined {
+    const heap = this.readyByArrival;
+    if (heap === undefined) return undefined;
+    while (heap.size > 0 && heap.peek()!.state !== 'ready') heap.pop();
+    return heap.peek();
   }
 
   /** Takes one arriving event; returns the held entry, or undefined if it was judged a repeat. */
@@ -151,6 +167,7 @@ export class CausalHoldback {
     this.lines.clear();
     this.recent.fill(undefined);
     this.ready.clear();
+    this.readyByArrival?.clear();
     this.heldCount = 0;
     this.readyCount = 0;
   }
@@ -187,6 +204,7 @@ export class CausalHoldback {
     entry.state = 'ready';
     this.readyCount++;
     this.ready.push(entry);
+    this.readyByArrival?.push(entry);
   }
 
   private deliver(entry: HeldEvent, emit: Emit): void {

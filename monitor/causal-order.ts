@@ -6,9 +6,10 @@ export interface CausalOrderOptions {
   /** Most events held at once; past it the first in delivery order leaves (a gap if it must). */
   readonly maxHeld?: number;
   /**
-   * How long (ms) a ready event waits for events that sort before it. `Infinity` (the default)
-   * waits for `maxHeld` or the end of input: then the output depends only on the set of events.
-   * 0 delivers as soon as the causal past is complete (lowest latency, for live monitoring).
+   * How long (ms) after its arrival a ready event waits for events that sort before it (those
+   * leave with it). `Infinity` (the default) waits for `maxHeld` or the end of input: then the
+   * output depends only on the set of events. 0 delivers as soon as the causal past is complete
+   * (lowest latency, for live monitoring).
    */
   readonly settle?: number;
   /** Longest (ms) any event is held; then it is released, missing predecessors reported as a gap. */
@@ -39,10 +40,11 @@ export function causalOrder(options: CausalOrderOptions = {}): OperatorFunction<
   const dedupWindow = checkOption('dedupWindow', options.dedupWindow ?? DEFAULT_DEDUP_WINDOW, 0);
   const scheduler = options.scheduler ?? asyncScheduler;
   const timed = holdTimeout !== Infinity;
+  const settleTimed = settle !== Infinity && settle > 0;
 
   return (source) =>
     new Observable<OrderedItem>((subscriber) => {
-      const holdback = new CausalHoldback(dedupWindow);
+      const holdback = new CausalHoldback(dedupWindow, settleTimed);
       const emit = (item: OrderedItem): void => subscriber.next(item);
       // Held events in arrival order, for holdTimeout; settled ones are dropped lazily.
       let arrivals: HeldEvent[] = [];
@@ -59,16 +61,19 @@ export function causalOrder(options: CausalOrderOptions = {}): OperatorFunction<
           holdback.releaseOne('held-limit', emit);
           if (settle === 0) holdback.drainReady(emit);
         }
-        if (settle !== Infinity && settle > 0 && holdback.readyCount > 0 && settleTimer === undefined) {
-          settleTimer = scheduler.schedule(onSettled, settle);
-        }
+        const earliest = settleTimed && settleTimer === undefined ? holdback.earliestArrivedReady() : undefined;
+        if (earliest !== undefined) settleTimer = scheduler.schedule(onSettled, Math.max(0, earliest.arrivedAt + settle - scheduler.now()));
         if (timed) armHoldTimer();
       };
 
+      // Each ready event that has waited `settle` since it arrived leaves, after the ready events that sort before it.
       const onSettled = (): void =>
         guard(() => {
           settleTimer = undefined;
-          holdback.drainReady(emit);
+          const cutoff = scheduler.now() - settle;
+          for (let first = holdback.earliestArrivedReady(); first !== undefined && first.arrivedAt <= cutoff; first = holdback.earliestArrivedReady()) {
+            holdback.release(first, 'timeout', emit);
+          }
           afterChange();
         });
 
@@ -113,7 +118,7 @@ export function causalOrder(options: CausalOrderOptions = {}): OperatorFunction<
               emit(item);
               return;
             }
-            const entry = holdback.arrive(item, timed ? scheduler.now() : 0, emit);
+            const entry = holdback.arrive(item, timed || settleTimed ? scheduler.now() : 0, emit);
             if (entry !== undefined && timed) arrivals.push(entry);
             afterChange();
           }),

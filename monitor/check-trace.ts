@@ -10,12 +10,14 @@ export interface CheckTraceOptions extends ConformanceOptions {
 }
 
 /**
- * What `specwatch check` runs on decoded records: causal delivery as soon as an event's past is
- * complete (a file has no stragglers to wait for), then the exploring checker.
+ * What `specwatch check` runs on decoded records: causal delivery in the stable order (time
+ * first), ready events waiting until `maxHeld` are held or the input ends, then the exploring
+ * checker. A file needs no low latency, and so a process whose events were written far behind
+ * the others' (a lagging partition) is put back where its times say, within `maxHeld` events.
  */
 export function checkTrace<S, L>(spec: Spec<S, L>, options: CheckTraceOptions = {}): OperatorFunction<DecodedItem, CheckItem> {
   const { maxHeld, ...conformance } = options;
-  return pipe(causalOrder({ settle: 0, ...(maxHeld === undefined ? {} : { maxHeld }) }), checkConformance(spec, conformance));
+  return pipe(causalOrder({ ...(maxHeld === undefined ? {} : { maxHeld }) }), checkConformance(spec, conformance));
 }
 
 /** `specwatch check`'s exit status: 1 if anything was violated or malformed, else 3 if anything was inconclusive, else 0. */

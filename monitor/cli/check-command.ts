@@ -20,7 +20,9 @@ Options:
   --max-configurations <n>   most orders of concurrent events kept at once (default ${DEFAULT_MAX_CONFIGURATIONS});
                              past it verdicts that depend on the rest are inconclusive
   --reorder-window <n>       how many recent events a late event may be placed before (default ${DEFAULT_REORDER_WINDOW})
-  --max-held <n>             most events held for their causal past (default ${DEFAULT_MAX_HELD})
+  --max-held <n>             most events held, for their causal past or to be ordered by time
+                             (default ${DEFAULT_MAX_HELD}): a process written up to this many
+                             lines late is still checked in the order its times say
   --no-typecheck             load the spec without type-checking it first
 ${limitHelp(29)}
   -q, --quiet                no progress line and no summary

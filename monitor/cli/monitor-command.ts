@@ -17,7 +17,7 @@ import { BufferedLines } from './text-sink.ts';
 
 const DEFAULT_LATENESS_MS = 2000;
 const DEFAULT_HOLD_TIMEOUT_MS = 30_000;
-// A few kafkajs fetches (1 MB each) of one partition, waiting for the others in the clock-sum merge.
+// A few kafkajs fetches (1 MB each) of one partition, waiting for the others in the time merge.
 const MERGE_QUEUE_PER_PARTITION = 10_000;
 const DEFAULT_GROUP = 'specwatch-monitor';
 const COMMIT_EVERY_MS = 1000;
@@ -47,10 +47,14 @@ Options:
                              'specwatch check'; a replay commits nothing and uses its own group
   --lateness <ms>            once nothing arrived for this long, events still waiting for a
                              concurrent event are judged and deadlines pass at now − lateness
-                             (default ${DEFAULT_LATENESS_MS})
+                             (default ${DEFAULT_LATENESS_MS}; --settle adds to it)
   --hold-timeout <ms>        longest an event waits for its causal past before a gap is reported
                              (default ${DEFAULT_HOLD_TIMEOUT_MS}; with --to, 'inf': gaps are judged at the end)
   --max-held <n>             most events held for their causal past (default ${DEFAULT_MAX_HELD})
+  --settle <ms>              how long a deliverable event waits for concurrent ones that come
+                             before it by time, so that a service whose events reach Kafka late
+                             is still checked in the order things happened (default 0; with --to,
+                             'inf': ready events wait for --max-held or the end, as in check)
   --max-configurations <n>   most orders of concurrent events kept at once (default ${DEFAULT_MAX_CONFIGURATIONS})
   --reorder-window <n>       how many recent events a late event may be placed before (default ${DEFAULT_REORDER_WINDOW})
   --text                     readable alerts on stdout instead of JSON lines
@@ -92,6 +96,7 @@ export async function monitorCommand(args: readonly string[], env: CliEnvironmen
     lateness: { type: 'string' },
     'hold-timeout': { type: 'string' },
     'max-held': { type: 'string' },
+    settle: { type: 'string' },
     'max-configurations': { type: 'string' },
     'reorder-window': { type: 'string' },
     text: { type: 'boolean' },
@@ -114,6 +119,8 @@ export async function monitorCommand(args: readonly string[], env: CliEnvironmen
   // A bounded replay judges its range as a finished trace, as check does: gaps are decided at its end.
   const holdTimeout = numberOption('monitor', 'hold-timeout', values['hold-timeout'], end === undefined ? DEFAULT_HOLD_TIMEOUT_MS : Infinity, 0, true);
   const maxHeld = numberOption('monitor', 'max-held', values['max-held'], DEFAULT_MAX_HELD, 1);
+  // Live, a verdict should not wait; a bounded replay is a finished trace, ordered as check orders it.
+  const settle = numberOption('monitor', 'settle', values.settle, end === undefined ? 0 : Infinity, 0, true);
   const conformance = {
     maxConfigurations: numberOption('monitor', 'max-configurations', values['max-configurations'], DEFAULT_MAX_CONFIGURATIONS, 1),
     reorderWindow: numberOption('monitor', 'reorder-window', values['reorder-window'], DEFAULT_REORDER_WINDOW, 1),
@@ -142,11 +149,13 @@ export async function monitorCommand(args: readonly string[], env: CliEnvironmen
   }
   log(`checking ${topic} against ${spec.name}${end === undefined ? ' until stopped' : ' (a bounded replay)'}; ` +
     `${sink.publishedIds.size} alert${sink.publishedIds.size === 1 ? '' : 's'} already in ${alertsTopic}`);
-  return new MonitorRun(env, source, sink, { quiet, text: values.text === true, lateness, bounded: end !== undefined, log }).run(
+  // Events wait up to `settle` in the causal order before the checker sees them: quiet means quiet for both.
+  const quietFor = lateness + (end === undefined ? settle : 0);
+  return new MonitorRun(env, source, sink, { quiet, text: values.text === true, lateness: quietFor, bounded: end !== undefined, log }).run(
     (watermarks) => merge(
       source.items.pipe(
         tap(() => (watermarks.lastArrival = Date.now())),
-        causalOrder({ settle: 0, maxHeld, holdTimeout }),
+        causalOrder({ settle, maxHeld, holdTimeout }),
         tap({
           next: (item) => { for (const origin of settledOrigins(item)) source.finished(origin); },
           // merge completes when both inputs have: the end of a bounded replay ends the watermarks.

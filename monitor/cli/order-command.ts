@@ -14,15 +14,17 @@ Merges NDJSON traces (event format v1) into one causally consistent log: every e
 after its whole causal past. Events go to stdout as NDJSON, diagnostics to stderr.
 Use '-' to read standard input.
 
-Concurrent events come out by clock sum, then proc, then seq, so an input of up to
---max-held events gives the same output whatever its order and however it is split.
+Of the events whose causal past is out, the first by time comes next (then by clock sum, proc,
+seq), so an input of up to --max-held events gives the same output whatever its order and
+however it is split.
 
 Options:
   --diagnostics <file>     write diagnostics as JSON lines to <file> instead of stderr
   --max-held <n>           most events held back for their causal past (default ${DEFAULT_MAX_HELD});
                            past it the first event leaves, missing predecessors as a gap
   --hold-timeout <ms>      longest any event is held (default: no limit; for live input)
-  --settle <ms>            longest a deliverable event waits for earlier ones (default: no limit)
+  --settle <ms>            longest a deliverable event waits, from its arrival, for ones that
+                           sort before it (default: no limit)
 ${limitHelp(27)}
   -q, --quiet              no progress line and no summary
   -h, --help               show this help

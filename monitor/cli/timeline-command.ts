@@ -47,7 +47,9 @@ Options:
   --max-events <n>           most events in the output (default ${DEFAULT_MAX_EVENTS.toLocaleString('en-US')}, mermaid ${DEFAULT_MAX_MERMAID_EVENTS});
                              more is an error that says how to cut the trace down
   --max-string <n>           longest string a page embeds; longer ones are cut, marked (default ${DEFAULT_MAX_STRING})
-  --max-held <n>             most events held for their causal past (default ${DEFAULT_MAX_HELD})
+  --max-held <n>             most events held, for their causal past or to be ordered by time
+                             (default ${DEFAULT_MAX_HELD}): a process written up to this many
+                             lines late is still checked in the order its times say
   --max-configurations <n>   as for check (default ${DEFAULT_MAX_CONFIGURATIONS})
   --reorder-window <n>       as for check (default ${DEFAULT_REORDER_WINDOW})
   --no-typecheck             load the spec without type-checking it first

@@ -28,7 +28,7 @@ export async function collectTimeline(items: Observable<DecodedItem>, options: {
   const alerts: Alert[] = [];
   const anchors = new Map<string, EventRef>();
   const ordered = items.pipe(
-    causalOrder({ maxHeld: options.maxHeld, settle: 0 }),
+    causalOrder({ maxHeld: options.maxHeld }),
     tap((item) => {
       if (item.type === 'delivered') events.push(item.event);
       else if (item.kind === 'gap') anchors.set(diagnosticAlert(item, '').id, item.neededBy);

@@ -42,7 +42,7 @@ function forcedStep<S, L>(spec: Spec<S, L>, state: S, local: L, event: SpecEvent
 }
 
 /**
- * Replays the events through the spec in the order given (the order they arrived in, which
+ * Replays the events through the spec in the order given (the order check delivers them, which
  * respects happens-before), and notes the state each met. An event whose guard is false in this
  * order still has its effect applied, when it can be: it happened, and a replay that dropped it
  * would drift from what the system did for every later event.

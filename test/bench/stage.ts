@@ -44,7 +44,7 @@ const stages: Record<string, Stage> = {
     if (alerts.length > 0) throw new Error(`the fixed uploader load raised ${alerts.length} alerts`);
     return events;
   },
-  // The same pipeline with a spec that keeps one configuration throughout (event-count-spec.ts).
+  // The same pipeline as check, with a spec that keeps one configuration throughout (event-count-spec.ts).
   'check-one-configuration': async (path) => {
     const { events, alerts, peakConfigurations } = await checked(path, eventCount);
     if (alerts.length > 0) throw new Error(`the event-count spec raised an alert: ${JSON.stringify(alerts[0]).slice(0, 300)}`);

@@ -8,7 +8,8 @@ import { lastValueFrom, tap, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openKafkaEventSource } from '../../adapters/kafka/index.ts';
 import uploader from '../../examples/uploader/spec.ts';
-import type { SpecEvent } from '../../instrumentation/index.ts';
+import { simulateLoad } from '../../examples/uploader/load.ts';
+import { encodeEvent, type SpecEvent } from '../../instrumentation/index.ts';
 import { DEFAULT_LIMITS, causalOrder, checkTrace, type Alert, type CheckSummary } from '../../monitor/index.ts';
 import { REPO, specwatchAsync, startSpecwatch, type RunningCli } from '../support/run-cli.ts';
 import { writeIncidentTrace } from './incident-trace.ts';
@@ -137,6 +138,47 @@ describe.skipIf(brokers === undefined)('specwatch and a real Kafka broker', () =
     expect(replay.status, replay.stderr).toBe(1);
     expect(byId(alertsOf(replay.stdout))).toEqual(byId(checked));
   }, 120_000);
+
+  /** A load of the uploader services, and the one process whose events are to come late. */
+  function lateService(): { events: SpecEvent[]; late: string } {
+    const events: SpecEvent[] = [];
+    simulateLoad({ events: 8000, uploads: 200, users: 4, workers: 11, seed: 3 }, (e) => events.push(e));
+    return { events, late: events[0]!.proc };
+  }
+  const writeEvents = (name: string, events: readonly SpecEvent[]): string => {
+    const path = join(dir, name);
+    writeFileSync(path, events.map((e) => `${encodeEvent(e)}\n`).join(''));
+    return path;
+  };
+
+  it('puts back, by time, the events of a service that reached the topic 2,000 records late, as check does', async () => {
+    const { events, late } = lateService();
+    const arrival = events.map((e, i) => ({ e, at: e.proc === late ? i + 2000.5 : i })).sort((a, b) => a.at - b.at).map((x) => x.e);
+    const topic = topicName('lagging');
+    await publish(writeEvents('lagging.ndjson', arrival), topic);
+    const replay = await specwatchAsync(['monitor', '--no-typecheck', '-q', '--spec', SPEC, '--kafka', brokers!, '--topic', topic, '--alerts-topic', topicName('alerts'), '--to', 'now']);
+    expect(alertsOf(replay.stdout)).toEqual([]);
+    expect(replay.status, replay.stderr).toBe(0);
+  }, 120_000);
+
+  it('online with --settle: a service whose events reach the topic seconds after the others\' is checked in time order', async () => {
+    const { events, late } = lateService();
+    const topic = topicName('late-service');
+    const group = `group-${randomUUID()}`;
+    await publish(writeEvents('on-time.ndjson', events.filter((e) => e.proc !== late)), topic);
+    const monitor = startSpecwatch(['monitor', '--no-typecheck', '--spec', SPEC, '--kafka', brokers!, '--topic', topic, '--alerts-topic', topicName('alerts'),
+      '--group', group, '--settle', '10000', '--lateness', '300']);
+    running.push(monitor);
+    await until('the monitor reading', () => /checking/.test(monitor.stderr()), 60_000, () => monitor.stderr());
+    await publish(writeEvents('late.ndjson', events.filter((e) => e.proc === late)), topic);
+    await until('every event judged and committed', async () => {
+      const { committed, end } = await committedAndEnds(group, topic);
+      return committed === end;
+    }, 90_000, () => `${monitor.stdout()}\n${monitor.stderr()}`);
+    monitor.child.kill('SIGINT');
+    expect(await monitor.exited, monitor.stderr()).toBe(0);
+    expect(alertsOf(monitor.stdout()).map((a) => `${a.kind} ${a.name} ${a.verdict} ${JSON.stringify(a.event)} ${a.reason ?? a.guard}`)).toEqual([]);
+  }, 150_000);
 
   it('replays an empty time range quietly: exit 0, no event, no kafka error line', async () => {
     const topic = topicName('empty-range');

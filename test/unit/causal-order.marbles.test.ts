@@ -47,6 +47,15 @@ describe('causalOrder timing (marble tests)', () => {
     });
   });
 
+  it('lets each ready event wait `settle` from its own arrival, so a later one that sorts first may overtake it', () => {
+    const c1 = received(ev('c', 1));
+    testScheduler().run(({ hot, expectObservable }) => {
+      // y leaves at 3; x, which arrived at 2, waits until 5, and z (arrived at 4, sorts first) goes before it.
+      const source = hot('y-x-z----', { y: a1, x: c1, z: b1 });
+      expectObservable(source.pipe(causalOrder({ settle: 3 }))).toBe('---y-(zx)', { y: delivered(a1), x: delivered(c1), z: delivered(b1) });
+    });
+  });
+
   it('delivers at once with settle 0, in arrival order for concurrent events', () => {
     testScheduler().run(({ hot, expectObservable }) => {
       const source = hot('y-x', { x: a1, y: b1 });

@@ -22,6 +22,13 @@ describe('causalOrder', () => {
     expect(ids(items)).toEqual(['a#1', 'b#1', 'a#2', 'c#1']);
   });
 
+  it('orders ready events by time first, but never before their causal past', () => {
+    // c's wall clock is behind: its time sorts first, yet it must follow a, which it heard from.
+    const at = (time: number, e: ReturnType<typeof ev>) => ({ ...e, time });
+    const items = orderEvents([at(5, ev('a', 1)), at(1, ev('b', 1)), at(0, ev('c', 1, { a: 1 })), ev('d', 1)]);
+    expect(ids(items)).toEqual(['d#1', 'b#1', 'a#1', 'c#1']);
+  });
+
   it('drops an identical duplicate and counts it', () => {
     const items = orderEvents([ev('a', 1), ev('a', 1), ev('a', 2), ev('a', 1)]);
     expect(ids(items)).toEqual(['a#1', 'a#2']);
