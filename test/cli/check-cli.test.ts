@@ -6,6 +6,7 @@ import { SCENARIOS } from '../../examples/uploader/scenarios.ts';
 import { simulateLoad } from '../../examples/uploader/load.ts';
 import { encodeEvent, type SpecEvent } from '../../instrumentation/index.ts';
 import type { Alert } from '../../monitor/index.ts';
+import { arriveLate } from '../support/arrive-late.ts';
 import { REPO, specwatch } from '../support/run-cli.ts';
 
 const SPEC = 'examples/uploader/spec.ts';
@@ -75,7 +76,7 @@ describe('specwatch check', () => {
     const events: SpecEvent[] = [];
     simulateLoad({ events: 8000, uploads: 200, users: 4, workers: 11, seed: 3 }, (e) => events.push(e));
     const late = events[0]!.proc;
-    const arrival = events.map((e, i) => ({ e, at: e.proc === late ? i + 2000.5 : i })).sort((a, b) => a.at - b.at).map((x) => x.e);
+    const arrival = arriveLate(events, late, 2000);
     expect(arrival.slice(0, 1500).some((e) => e.proc === late)).toBe(false);
     const path = join(scratch(), 'lagging.ndjson');
     writeFileSync(path, arrival.map((e) => `${encodeEvent(e)}\n`).join(''));

@@ -11,6 +11,7 @@ import uploader from '../../examples/uploader/spec.ts';
 import { simulateLoad } from '../../examples/uploader/load.ts';
 import { encodeEvent, type SpecEvent } from '../../instrumentation/index.ts';
 import { DEFAULT_LIMITS, causalOrder, checkTrace, type Alert, type CheckSummary } from '../../monitor/index.ts';
+import { arriveLate } from '../support/arrive-late.ts';
 import { REPO, specwatchAsync, startSpecwatch, type RunningCli } from '../support/run-cli.ts';
 import { writeIncidentTrace } from './incident-trace.ts';
 import { kafkaBrokers, kafkaSkipReason } from './kafka-context.ts';
@@ -153,7 +154,7 @@ describe.skipIf(brokers === undefined)('specwatch and a real Kafka broker', () =
 
   it('puts back, by time, the events of a service that reached the topic 2,000 records late, as check does', async () => {
     const { events, late } = lateService();
-    const arrival = events.map((e, i) => ({ e, at: e.proc === late ? i + 2000.5 : i })).sort((a, b) => a.at - b.at).map((x) => x.e);
+    const arrival = arriveLate(events, late, 2000);
     const topic = topicName('lagging');
     await publish(writeEvents('lagging.ndjson', arrival), topic);
     const replay = await specwatchAsync(['monitor', '--no-typecheck', '-q', '--spec', SPEC, '--kafka', brokers!, '--topic', topic, '--alerts-topic', topicName('alerts'), '--to', 'now']);
