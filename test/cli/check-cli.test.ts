@@ -6,7 +6,7 @@ import { SCENARIOS } from '../../examples/uploader/scenarios.ts';
 import { simulateLoad } from '../../examples/uploader/load.ts';
 import { encodeEvent, type SpecEvent } from '../../instrumentation/index.ts';
 import type { Alert } from '../../monitor/index.ts';
-import { arriveLate } from '../support/arrive-late.ts';
+import { arriveLate, lateServiceLoad } from '../support/arrive-late.ts';
 import { REPO, specwatch } from '../support/run-cli.ts';
 
 const SPEC = 'examples/uploader/spec.ts';
@@ -73,9 +73,7 @@ describe('specwatch check', () => {
   it('checks a trace in which one process\'s events were written 2,000 lines late (a lagging partition)', () => {
     // Delivered as they arrive, the late user's uploads met states thousands of events ahead
     // and every later verdict was inconclusive; ordered by time within --max-held, they conform.
-    const events: SpecEvent[] = [];
-    simulateLoad({ events: 8000, uploads: 200, users: 4, workers: 11, seed: 3 }, (e) => events.push(e));
-    const late = events[0]!.proc;
+    const { events, late } = lateServiceLoad();
     const arrival = arriveLate(events, late, 2000);
     expect(arrival.slice(0, 1500).some((e) => e.proc === late)).toBe(false);
     const path = join(scratch(), 'lagging.ndjson');

@@ -8,10 +8,9 @@ import { lastValueFrom, tap, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openKafkaEventSource } from '../../adapters/kafka/index.ts';
 import uploader from '../../examples/uploader/spec.ts';
-import { simulateLoad } from '../../examples/uploader/load.ts';
 import { encodeEvent, type SpecEvent } from '../../instrumentation/index.ts';
 import { DEFAULT_LIMITS, causalOrder, checkTrace, type Alert, type CheckSummary } from '../../monitor/index.ts';
-import { arriveLate } from '../support/arrive-late.ts';
+import { arriveLate, lateServiceLoad } from '../support/arrive-late.ts';
 import { REPO, specwatchAsync, startSpecwatch, type RunningCli } from '../support/run-cli.ts';
 import { writeIncidentTrace } from './incident-trace.ts';
 import { kafkaBrokers, kafkaSkipReason } from './kafka-context.ts';
@@ -140,12 +139,6 @@ describe.skipIf(brokers === undefined)('specwatch and a real Kafka broker', () =
     expect(byId(alertsOf(replay.stdout))).toEqual(byId(checked));
   }, 120_000);
 
-  /** A load of the uploader services, and the one process whose events are to come late. */
-  function lateService(): { events: SpecEvent[]; late: string } {
-    const events: SpecEvent[] = [];
-    simulateLoad({ events: 8000, uploads: 200, users: 4, workers: 11, seed: 3 }, (e) => events.push(e));
-    return { events, late: events[0]!.proc };
-  }
   const writeEvents = (name: string, events: readonly SpecEvent[]): string => {
     const path = join(dir, name);
     writeFileSync(path, events.map((e) => `${encodeEvent(e)}\n`).join(''));
@@ -153,7 +146,7 @@ describe.skipIf(brokers === undefined)('specwatch and a real Kafka broker', () =
   };
 
   it('puts back, by time, the events of a service that reached the topic 2,000 records late, as check does', async () => {
-    const { events, late } = lateService();
+    const { events, late } = lateServiceLoad();
     const arrival = arriveLate(events, late, 2000);
     const topic = topicName('lagging');
     await publish(writeEvents('lagging.ndjson', arrival), topic);
@@ -163,7 +156,7 @@ describe.skipIf(brokers === undefined)('specwatch and a real Kafka broker', () =
   }, 120_000);
 
   it('online with --settle: a service whose events reach the topic seconds after the others\' is checked in time order', async () => {
-    const { events, late } = lateService();
+    const { events, late } = lateServiceLoad();
     const topic = topicName('late-service');
     const group = `group-${randomUUID()}`;
     await publish(writeEvents('on-time.ndjson', events.filter((e) => e.proc !== late)), topic);
